@@ -1,0 +1,97 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { describeDifference } from '@speedup/shared-core';
+import type { BenchResult, BenchRow } from './bench.js';
+
+/**
+ * `--export-json`: one record per strategy and job. The first fields are hyperfine's
+ * own (times in seconds), so hyperfine's plotting scripts read the file as it is; the
+ * rest are ours.
+ */
+export interface JsonRecord {
+  readonly command: string;
+  readonly mean: number | null;
+  readonly stddev: number | null;
+  readonly median: number | null;
+  readonly user: number | null;
+  readonly system: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly times: number[];
+  /** 0 for a run whose results equal the reference's, 1 for one that differs. */
+  readonly exit_codes: number[];
+  readonly parameters: Readonly<Record<string, string>>;
+
+  readonly strategy: string;
+  readonly job: string;
+  readonly workload: string;
+  readonly model: string;
+  readonly concurrency: number | null;
+  /** Seconds to set the strategy up, apart from the work. */
+  readonly setup: number | null;
+  /** Seconds of the first run after set-up. */
+  readonly cold: number | null;
+  readonly speedup: number | null;
+  readonly efficiency: number | null;
+  /** I/O: best possible seconds for this concurrency and latency. */
+  readonly bound: number | null;
+  readonly overhead_per_page: number | null;
+  /** Seconds, worst p99 of the measuring thread's event-loop delay. */
+  readonly loop_delay_p99: number | null;
+  readonly peak_memory: number | null;
+  readonly ok: boolean;
+  readonly error: string | null;
+  /** The first differing items, described. */
+  readonly differences: string[];
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
+const orNull = <T>(value: T | undefined) => (value === undefined ? null : value);
+
+export function toJsonRecord(row: BenchRow): JsonRecord {
+  return {
+    command: `${row.strategy} ${row.job}`,
+    mean: seconds(row.summary?.mean),
+    stddev: seconds(row.summary?.stddev),
+    median: seconds(row.summary?.median),
+    user: seconds(row.userMs),
+    system: seconds(row.systemMs),
+    min: seconds(row.summary?.min),
+    max: seconds(row.summary?.max),
+    times: row.timesMs.map((ms) => ms / 1000),
+    exit_codes: row.runsOk.map((ok) => (ok ? 0 : 1)),
+    parameters: row.parameters,
+    strategy: row.strategy,
+    job: row.job,
+    workload: row.workload,
+    model: row.model,
+    concurrency: orNull(row.concurrency),
+    setup: seconds(row.setupMs),
+    cold: seconds(row.coldMs),
+    speedup: orNull(row.speedup),
+    efficiency: orNull(row.efficiency),
+    bound: seconds(row.boundMs),
+    overhead_per_page: row.overheadPerPageUs === undefined ? null : row.overheadPerPageUs / 1e6,
+    loop_delay_p99: seconds(row.loopDelayP99Ms),
+    peak_memory: orNull(row.peakMemoryBytes),
+    ok: row.ok,
+    error: orNull(row.error),
+    differences: row.differences.slice(0, 20).map(describeDifference),
+  };
+}
+
+export async function exportJson(result: BenchResult, file: string): Promise<void> {
+  const document = {
+    results: result.rows.map(toJsonRecord),
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cores: result.cores,
+      runs: result.options.runs,
+      warmup: result.options.warmup,
+      latency_ms: orNull(result.latencyMs),
+    },
+  };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
+}

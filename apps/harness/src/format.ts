@@ -1,0 +1,24 @@
+/** Human-readable figures for tables and messages. */
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return '–';
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
+  if (ms >= 1) return `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`;
+  return `${(ms * 1000).toFixed(0)} µs`;
+}
+
+export function ratio(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(value >= 10 ? 1 : 2)}x`;
+}
+
+export function fraction(value: number | undefined): string {
+  return value === undefined ? '–' : value.toFixed(2);
+}
+
+export function microseconds(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(0)} µs`;
+}
+
+export function megabytes(bytes: number | undefined): string {
+  return bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}

@@ -1,0 +1,69 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { MeasureReport, MeasureRequest, RunnerMessage } from './protocol.js';
+
+const runnerEntry = new URL('./runner.js', import.meta.url);
+
+/** After `close()`, a strategy that left nothing running lets its process exit at once. */
+const EXIT_GRACE_MS = 5_000;
+
+export interface Progress {
+  readonly run: number;
+  readonly done: number;
+  readonly total: number;
+}
+
+export class MeasureError extends Error {}
+
+/**
+ * Measures one strategy on one input in a fresh process and returns its report.
+ * Rejects with a `MeasureError` when the strategy fails, the process dies, or it is
+ * still running `EXIT_GRACE_MS` after the strategy closed (something leaked).
+ */
+export async function measureInChild(
+  request: MeasureRequest,
+  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: Progress) => void } = {},
+): Promise<MeasureReport> {
+  const child = fork(runnerEntry, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+    serialization: 'advanced',
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const kill = () => child.kill('SIGKILL');
+  signal?.addEventListener('abort', kill, { once: true });
+
+  try {
+    const outcome = new Promise<MeasureReport>((resolve, reject) => {
+      child.on('message', (message: RunnerMessage) => {
+        if (message.type === 'progress') onProgress?.(message);
+        else if (message.type === 'report') resolve(message.report);
+        else reject(new MeasureError(message.message));
+      });
+      void exited.then(([code, killedBy]) =>
+        reject(
+          new MeasureError(
+            signal?.aborted
+              ? 'stopped'
+              : `measurement process exited early (${killedBy ?? `code ${code}`})`,
+          ),
+        ),
+      );
+    });
+    child.send(request);
+    const report = await outcome;
+
+    const timer = setTimeout(kill, EXIT_GRACE_MS);
+    const [, killedBy] = await exited;
+    clearTimeout(timer);
+    if (killedBy === 'SIGKILL' && !signal?.aborted) {
+      throw new MeasureError(
+        `still running ${EXIT_GRACE_MS / 1000} s after close(): a worker, process, socket or timer was left open`,
+      );
+    }
+    return report;
+  } finally {
+    signal?.removeEventListener('abort', kill);
+    if (child.exitCode === null && child.signalCode === null) kill();
+  }
+}

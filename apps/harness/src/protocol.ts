@@ -1,0 +1,58 @@
+import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedup/shared-core';
+
+/**
+ * Messages between the harness and a measurement process. Each strategy is measured in
+ * a fresh Node process (like hyperfine runs a fresh command): one strategy's heap, JIT
+ * state, pools and leaks cannot touch the next one's figures, and memory and CPU time
+ * can be read per strategy.
+ */
+
+export interface MeasureRequest {
+  readonly strategyDir: string;
+  readonly input: IoInput | CpuInput;
+  readonly setup: SetupOptions;
+  /** Runs before the measured ones, timed but not counted. */
+  readonly warmup: number;
+  readonly runs: number;
+}
+
+export interface LoopDelay {
+  /** Milliseconds the event loop of the measuring thread was late, percentiles over the run. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface RunRecord {
+  readonly warmup: boolean;
+  /** Wall-clock time of `run()`, in milliseconds. */
+  readonly workMs: number;
+  /** CPU time of this process (all its threads) and its child processes during the run, in milliseconds. */
+  readonly userMs: number;
+  readonly systemMs: number;
+  readonly loopDelay: LoopDelay;
+  readonly results: Result[];
+  readonly events: TaskEvent[];
+}
+
+export interface MeasureReport {
+  /** Time to set the strategy up (start pools, create sessions), in milliseconds. */
+  readonly setupMs: number;
+  readonly closeMs: number;
+  /** Tasks the strategy runs at once, as it declares. */
+  readonly concurrency: number;
+  readonly runs: RunRecord[];
+  /** Peak resident memory of the measuring process plus its child processes, in bytes. */
+  readonly peakMemoryBytes: number;
+}
+
+/** Measurement process to harness. */
+export type RunnerMessage =
+  | {
+      readonly type: 'progress';
+      readonly run: number;
+      readonly done: number;
+      readonly total: number;
+    }
+  | { readonly type: 'report'; readonly report: MeasureReport }
+  | { readonly type: 'failed'; readonly message: string };

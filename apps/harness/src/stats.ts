@@ -1,0 +1,46 @@
+/** Summary statistics of a sample of timings, in the sample's unit. */
+export interface Summary {
+  readonly mean: number;
+  /** Sample standard deviation (n − 1), 0 for a single value; hyperfine reports the same. */
+  readonly stddev: number;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+export function stddev(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const average = mean(values);
+  return Math.sqrt(
+    values.reduce((sum, value) => sum + (value - average) ** 2, 0) / (values.length - 1),
+  );
+}
+
+/** Linear interpolation between closest ranks (the method of numpy's default). */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const lower = sorted[below] as number;
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return lower + (upper - lower) * (position - below);
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) throw new RangeError('cannot summarize an empty sample');
+  return {
+    mean: mean(values),
+    stddev: stddev(values),
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+  };
+}

@@ -1,0 +1,197 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBenchOptions, runBench } from '@speedup/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/**
+ * A scratch workspace: the real cpu-sync as reference, plus strategy packages written
+ * here, none of which the harness has ever heard of.
+ */
+function scratchWorkspace(strategies: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'speedup-bench-'));
+  mkdirSync(join(root, 'packages'));
+  symlinkSync(join(repositoryRoot, 'packages/cpu-sync'), join(root, 'packages/cpu-sync'));
+  for (const [name, body] of Object.entries(strategies)) {
+    const dir = join(root, 'packages', name);
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
+    symlinkSync(
+      join(repositoryRoot, 'packages/shared-core'),
+      join(dir, 'node_modules/@speedup/shared-core'),
+    );
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: `@scratch/${name}`,
+        type: 'module',
+        exports: './dist/index.js',
+        speedup: { workload: 'cpu', model: 'sequential' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'dist/index.js'),
+      `import { compute, defineStrategy } from '@speedup/shared-core';
+export default defineStrategy({
+  name: '${name}', workload: 'cpu', model: 'sequential',
+  async setup() {
+    return {
+      concurrency: 1,
+      async run({ job, items }, { onTask } = {}) {
+        return items.map((n, index) => {
+          const result = compute(job, n);
+          onTask?.({ index, worker: 'main', start: 0, end: 0 });
+          ${body}
+        });
+      },
+      close: async () => {},
+    };
+  },
+});
+`,
+    );
+  }
+  return root;
+}
+
+describe('pnpm bench on strategies it has never seen', () => {
+  let root: string;
+  beforeAll(() => {
+    root = scratchWorkspace({
+      'cpu-fresh': 'return result;',
+      'cpu-wrong': "return index === 7 ? { ...result, value: '42' } : result;",
+    });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('picks up every package with the strategy field, with no harness change, and diffs each against the reference', async () => {
+    const options = parseBenchOptions([
+      '--root',
+      root,
+      '--job',
+      'sum-of-squares',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+    ]);
+    const { rows } = await runBench(options);
+    expect(rows.map((row) => row.strategy)).toEqual(['cpu-sync', 'cpu-fresh', 'cpu-wrong']);
+
+    const fresh = rows.find((row) => row.strategy === 'cpu-fresh');
+    expect(fresh).toMatchObject({ ok: true, differences: [], runsOk: [true, true] });
+    expect(fresh?.timesMs).toHaveLength(2);
+
+    const wrong = rows.find((row) => row.strategy === 'cpu-wrong');
+    expect(wrong?.ok).toBe(false);
+    expect(wrong?.runsOk).toEqual([false, false]);
+    expect(wrong?.differences).toEqual([
+      {
+        index: 7,
+        expected: { input: '5000007', value: '41666829166877500091' },
+        actual: { input: '5000007', value: '42' },
+      },
+    ]);
+  });
+
+  it('exits non-zero and names the differing item on the command line', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--root',
+        root,
+        '--only',
+        'cpu-wrong',
+        '--job',
+        'sum-of-squares',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('DIFF (1)');
+    expect(run.stdout).toContain(
+      'cpu-wrong (sum-of-squares) differs from the reference at item 7: expected input=5000007 value=41666829166877500091, got input=5000007 value=42',
+    );
+  });
+
+  it('exports every run in hyperfine’s JSON format', () => {
+    const file = join(root, 'out/bench.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--root',
+        root,
+        '--only',
+        'cpu-fresh',
+        '--job',
+        'sum-of-squares',
+        '--runs',
+        '3',
+        '--warmup',
+        '1',
+        '--export-json',
+        file,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const { results } = JSON.parse(readFileSync(file, 'utf8')) as {
+      results: Record<string, unknown>[];
+    };
+    expect(results).toHaveLength(1);
+    const [record] = results;
+    expect(record).toMatchObject({
+      command: 'cpu-fresh sum-of-squares',
+      strategy: 'cpu-fresh',
+      job: 'sum-of-squares',
+      workload: 'cpu',
+      model: 'sequential',
+      ok: true,
+      exit_codes: [0, 0, 0],
+    });
+    for (const field of ['mean', 'stddev', 'median', 'user', 'system', 'min', 'max', 'setup']) {
+      expect(typeof record?.[field], field).toBe('number');
+    }
+    const times = record?.times as number[];
+    expect(times).toHaveLength(3);
+    expect(record?.median).toBe([...times].sort((a, b) => a - b)[1]);
+  });
+});
+
+describe('pnpm bench on bad input', () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+  it.each([
+    [['--only', 'io-nope'], /^error: unknown strategy 'io-nope' \(found: .*io-sync/],
+    [['--runs', '0'], /^error: option '--runs <n>' argument '0' is invalid/],
+    [['--warmup', '-1'], /^error: option '--warmup <n>' argument '-1' is invalid/],
+    [['--pages', 'many'], /^error: option '--pages <n>' argument 'many' is invalid/],
+    [['--sites', 'file:///etc/passwd'], /not an http or https URL/],
+    [['--sites', 'not a url'], /not a valid URL/],
+    [['--job', 'fibonacci'], /unknown 'fibonacci'/],
+    [['--workload', 'gpu'], /unknown 'gpu'/],
+    [['--fast'], /^error: unknown option '--fast'/],
+  ])('%j: one line naming the problem, exit code 2', (args, message) => {
+    const run = bench(...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  });
+});

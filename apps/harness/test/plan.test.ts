@@ -1,0 +1,79 @@
+import type { StrategyPackage } from '@speedup/shared-core';
+import { describe, expect, it } from 'vitest';
+import type { BenchOptions } from '../src/options.js';
+import { PlanError, planBench } from '../src/plan.js';
+
+const pkg = (name: string, workload: 'io' | 'cpu', reference = false): StrategyPackage => ({
+  name,
+  packageName: `@speedup/${name}`,
+  description: '',
+  dir: `/x/${name}`,
+  entry: `/x/${name}/dist/index.js`,
+  workload,
+  model: reference ? 'sequential' : 'threads',
+  reference,
+});
+
+const found = [
+  pkg('cpu-sync', 'cpu', true),
+  pkg('cpu-threading', 'cpu'),
+  pkg('io-sync', 'io', true),
+  pkg('io-threading', 'io'),
+];
+const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
+  runs: 3,
+  warmup: 1,
+  latency: 25,
+  pages: 160,
+  root: '/x',
+  ...overrides,
+});
+
+describe('planBench', () => {
+  it('runs every strategy on every job of its workload, reference first', () => {
+    const plan = planBench(found, options());
+    expect(plan.map((job) => [job.job, job.strategies.map((s) => s.name)])).toEqual([
+      ['download', ['io-sync', 'io-threading']],
+      ['sum-of-squares', ['cpu-sync', 'cpu-threading']],
+      ['fib', ['cpu-sync', 'cpu-threading']],
+    ]);
+  });
+
+  it('keeps the reference for diffing when --only leaves it out', () => {
+    const [download] = planBench(found, options({ only: ['io-threading'] }));
+    expect(download?.strategies.map((s) => s.name)).toEqual(['io-threading']);
+    expect(download?.reference.name).toBe('io-sync');
+    expect(download?.referenceSelected).toBe(false);
+  });
+
+  it('narrows by workload and job', () => {
+    expect(planBench(found, options({ workload: 'cpu' })).map((job) => job.job)).toEqual([
+      'sum-of-squares',
+      'fib',
+    ]);
+    expect(planBench(found, options({ jobs: ['fib'] })).map((job) => job.job)).toEqual(['fib']);
+  });
+
+  it('names unknown strategies and lists the ones it found', () => {
+    expect(() => planBench(found, options({ only: ['io-sync', 'io-magic'] }))).toThrow(
+      new PlanError(
+        "unknown strategy 'io-magic' (found: cpu-sync, cpu-threading, io-sync, io-threading)",
+      ),
+    );
+  });
+
+  it('refuses a selection that runs nothing', () => {
+    expect(() => planBench(found, options({ only: ['io-sync'], workload: 'cpu' }))).toThrow(
+      /nothing to run/,
+    );
+    expect(() => planBench(found, options({ only: ['cpu-sync'], jobs: ['download'] }))).toThrow(
+      /nothing to run/,
+    );
+  });
+
+  it('needs a reference for every workload it runs', () => {
+    expect(() => planBench([pkg('cpu-threading', 'cpu')], options())).toThrow(
+      /no reference strategy for cpu jobs/,
+    );
+  });
+});

@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { pageBodies, type SiteServer, startSiteServer } from '@speedup/site-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadInput, fibInput, sumOfSquaresInput } from './jobs.js';
+import { loadStrategy, readStrategyPackage } from './packages.js';
+import { childPids } from './processes.js';
+import { type CpuResult, diffResults, type PageResult } from './results.js';
+import type {
+  CpuInput,
+  CpuStrategy,
+  IoInput,
+  IoStrategy,
+  Runner,
+  RunOptions,
+  SetupOptions,
+  Strategy,
+  TaskEvent,
+} from './strategy.js';
+
+/**
+ * The strategy contract as a test suite. A strategy package runs all of it with one
+ * call from its own test file:
+ *
+ *   import { conformance } from '@speedup/shared-core/conformance';
+ *   conformance(new URL('..', import.meta.url));
+ *
+ * It loads the package as the harness does (its built entry), so run `pnpm build`
+ * first; the root `pnpm test` does.
+ */
+
+export interface ConformanceOptions {
+  /** Set-up options for every run, e.g. a small pool to keep tests quick. */
+  readonly setup?: SetupOptions;
+}
+
+const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** What the local server's pages must download as, computed from its bytes, not from any strategy. */
+function expectedPages(server: SiteServer, input: IoInput): PageResult[] {
+  const bodies = new Map([
+    [server.sites[0], pageBodies.A],
+    [server.sites[1], pageBodies.B],
+  ]);
+  return input.items.map((url) => {
+    const body = bodies.get(url) as Buffer;
+    return { url, status: 200, bytes: body.length, sha256: sha256(body) };
+  });
+}
+
+/** Independent answers for CPU jobs: the closed form of Σ i² and an iterative Fibonacci. */
+function expectedCpu(input: CpuInput): CpuResult[] {
+  return input.items.map((n) => {
+    if (input.job === 'sum-of-squares') {
+      const big = BigInt(n);
+      return {
+        input: String(n),
+        value: String(big === 0n ? 0n : ((big - 1n) * big * (2n * big - 1n)) / 6n),
+      };
+    }
+    let [a, b] = [0, 1];
+    for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+    return { input: String(n), value: String(a) };
+  });
+}
+
+/** Resources that mean "something the strategy started is still alive". */
+const LIVE_RESOURCES = new Set([
+  'MessagePort',
+  'ProcessWrap',
+  'TCPSocketWrap',
+  'TCPWrap',
+  'PipeWrap',
+  'Worker',
+]);
+
+function liveResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) {
+    if (LIVE_RESOURCES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Waits up to `withinMs` for this process to be back to `baseline`: no more worker
+ * threads, child processes, sockets or pipes than before the strategy started.
+ */
+async function expectNothingLeftRunning(
+  baseline: { resources: Map<string, number>; children: number[] },
+  withinMs = 3_000,
+): Promise<void> {
+  const deadline = performance.now() + withinMs;
+  const leftovers = () => {
+    const extra: string[] = [];
+    for (const [type, count] of liveResources()) {
+      const before = baseline.resources.get(type) ?? 0;
+      if (count > before) extra.push(`${count - before} × ${type}`);
+    }
+    const children = childPids().filter((pid) => !baseline.children.includes(pid));
+    if (children.length > 0) extra.push(`child processes ${children.join(', ')}`);
+    return extra;
+  };
+  let extra = leftovers();
+  while (extra.length > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    extra = leftovers();
+  }
+  expect(extra, 'still running after close()').toEqual([]);
+}
+
+const snapshot = () => ({ resources: liveResources(), children: childPids() });
+
+/** Runs `input` on a fresh runner, collecting task events, and closes it. */
+async function runCollecting<Input, Result>(
+  strategy: { setup(options: SetupOptions): Promise<Runner<Input, Result>> },
+  setup: SetupOptions,
+  input: Input,
+  options: RunOptions = {},
+): Promise<{ results: Result[]; events: TaskEvent[] }> {
+  const events: TaskEvent[] = [];
+  const runner = await strategy.setup(setup);
+  try {
+    const results = await runner.run(input, {
+      ...options,
+      onTask: (event) => {
+        events.push(event);
+        options.onTask?.(event);
+      },
+    });
+    return { results, events };
+  } finally {
+    await runner.close();
+  }
+}
+
+function expectOneEventPerItem(events: readonly TaskEvent[], items: number): void {
+  expect(events.map((event) => event.index).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: items }, (_, i) => i),
+  );
+  for (const event of events) {
+    expect(event.worker).toMatch(/\S/);
+    expect(event.end).toBeGreaterThanOrEqual(event.start);
+  }
+}
+
+function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
+  let server: SiteServer;
+  beforeAll(async () => {
+    server = await startSiteServer({ latency: 2 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('downloads every page, in input order, exactly as the server sent it', async () => {
+    const input = downloadInput(server.sites, 40);
+    const { results } = await runCollecting(await load(), setup, input);
+    expect(diffResults(expectedPages(server, input), results)).toEqual([]);
+  });
+
+  it('reports one task event per page, with the worker that ran it', async () => {
+    const input = downloadInput(server.sites, 40);
+    const { events } = await runCollecting(await load(), setup, input);
+    expectOneEventPerItem(events, 40);
+  });
+
+  it('can run again on the same runner, with the same results', async () => {
+    const input = downloadInput(server.sites, 12);
+    const runner = await (await load()).setup(setup);
+    try {
+      const first = await runner.run(input);
+      const second = await runner.run(input);
+      expect(diffResults(first, second)).toEqual([]);
+      expect(diffResults(expectedPages(server, input), second)).toEqual([]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('stops when aborted, even while every response is still a minute away, and leaves nothing running', async () => {
+    const before = snapshot();
+    const slow = await startSiteServer({ latency: 60_000 });
+    try {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(new Error('stop now')), 200);
+      await expect(
+        runCollecting(await load(), setup, downloadInput(slow.sites, 20), { signal: stop.signal }),
+      ).rejects.toThrow('stop now');
+    } finally {
+      await slow.close();
+    }
+    await expectNothingLeftRunning(before);
+  });
+
+  it('leaves no worker, process or socket running after close()', async () => {
+    const before = snapshot();
+    await runCollecting(await load(), setup, downloadInput(server.sites, 20));
+    await expectNothingLeftRunning(before);
+  });
+}
+
+function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions): void {
+  // Sizes differ so tasks finish out of order on parallel strategies: order must still hold.
+  const mixedFib: CpuInput = { job: 'fib', items: [24, 3, 26, 0, 1, 20, 25, 12, 22, 2] };
+  const smallSums = sumOfSquaresInput(0.02);
+
+  it('computes sum-of-squares exactly, in input order', async () => {
+    const { results } = await runCollecting(await load(), setup, smallSums);
+    expect(diffResults(expectedCpu(smallSums), results)).toEqual([]);
+  });
+
+  it('computes fib exactly, in input order, when tasks finish out of order', async () => {
+    const { results } = await runCollecting(await load(), setup, mixedFib);
+    expect(diffResults(expectedCpu(mixedFib), results)).toEqual([]);
+  });
+
+  it('reports one task event per item, with the worker that ran it', async () => {
+    const { events } = await runCollecting(await load(), setup, mixedFib);
+    expectOneEventPerItem(events, mixedFib.items.length);
+  });
+
+  it('can run again on the same runner, with the same results', async () => {
+    const input = fibInput(18, 6);
+    const runner = await (await load()).setup(setup);
+    try {
+      const first = await runner.run(input);
+      const second = await runner.run(smallSums);
+      const third = await runner.run(input);
+      expect(diffResults(first, third)).toEqual([]);
+      expect(diffResults(expectedCpu(smallSums), second)).toEqual([]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('stops when aborted, even with minutes of work queued, and leaves nothing running', async () => {
+    const before = snapshot();
+    // fib(45) takes tens of seconds: a strategy that ignores the abort times out here.
+    const input: CpuInput = { job: 'fib', items: [20, 45, 45, 45, 45] };
+    const stop = new AbortController();
+    await expect(
+      runCollecting(await load(), setup, input, {
+        signal: stop.signal,
+        onTask: () => stop.abort(new Error('stop now')),
+      }),
+    ).rejects.toThrow('stop now');
+    await expectNothingLeftRunning(before);
+  }, 15_000);
+
+  it('leaves no worker or process running after close()', async () => {
+    const before = snapshot();
+    await runCollecting(await load(), setup, fibInput(20, 8));
+    await expectNothingLeftRunning(before);
+  });
+}
+
+/** Registers the contract's tests for the strategy package in `packageDir`. */
+export function conformance(
+  packageDir: string | URL,
+  { setup = {} }: ConformanceOptions = {},
+): void {
+  const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
+  const pkg = readStrategyPackage(dir);
+  if (!pkg)
+    throw new Error(`${dir} has no "speedup" field in its package.json: not a strategy package`);
+  let strategy: Promise<Strategy> | undefined;
+  const load = () => {
+    strategy ??= loadStrategy(pkg);
+    return strategy;
+  };
+
+  describe(`${pkg.name} meets the strategy contract`, () => {
+    it('is built, and its code declares the workload and model its package.json declares', async () => {
+      const loaded = await load();
+      expect(loaded.name).toBe(pkg.name);
+      expect(loaded.workload).toBe(pkg.workload);
+      expect(loaded.model).toBe(pkg.model);
+    });
+
+    it('declares how many tasks it runs at once', async () => {
+      const runner = await (await load()).setup(setup);
+      try {
+        expect(runner.concurrency).toBeGreaterThanOrEqual(1);
+      } finally {
+        await runner.close();
+      }
+    });
+
+    if (pkg.workload === 'io') ioSuite(load as () => Promise<IoStrategy>, setup);
+    else cpuSuite(load as () => Promise<CpuStrategy>, setup);
+  });
+}

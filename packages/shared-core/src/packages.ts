@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Model, Strategy, Workload } from './strategy.js';
+
+/**
+ * Strategy packages declare themselves in package.json and nowhere else:
+ *
+ *   "speedup": { "workload": "io", "model": "threads" }
+ *
+ * `"reference": true` marks the sequential strategy whose results every other strategy
+ * of that workload must reproduce. A strategy is named by its folder (`io-threading`).
+ */
+export interface StrategyManifest {
+  readonly workload: Workload;
+  readonly model: Model;
+  readonly reference?: boolean;
+}
+
+export interface StrategyPackage extends StrategyManifest {
+  /** Folder name: the strategy's name on the command line and in tables. */
+  readonly name: string;
+  /** npm name, e.g. `@speedup/io-threading`. */
+  readonly packageName: string;
+  readonly description: string;
+  readonly dir: string;
+  /** Absolute path of the built entry point. */
+  readonly entry: string;
+  readonly reference: boolean;
+}
+
+interface PackageJson {
+  name?: string;
+  description?: string;
+  main?: string;
+  exports?: string | Record<string, string | Record<string, string>>;
+  speedup?: Partial<StrategyManifest>;
+}
+
+function entryOf(pkg: PackageJson): string {
+  const root = typeof pkg.exports === 'object' ? pkg.exports['.'] : pkg.exports;
+  const entry = typeof root === 'object' ? (root.import ?? root.default) : root;
+  return entry ?? pkg.main ?? 'index.js';
+}
+
+/** Reads `dir/package.json`; undefined when the package is not a strategy. */
+export function readStrategyPackage(dir: string): StrategyPackage | undefined {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return undefined;
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+  const manifest = pkg.speedup;
+  if (!manifest) return undefined;
+  const name = basename(dir);
+  if (manifest.workload !== 'io' && manifest.workload !== 'cpu') {
+    throw new Error(`${name}: package.json "speedup.workload" must be "io" or "cpu"`);
+  }
+  if (typeof manifest.model !== 'string' || manifest.model === '') {
+    throw new Error(`${name}: package.json "speedup.model" must name a concurrency model`);
+  }
+  return {
+    name,
+    packageName: pkg.name ?? name,
+    description: pkg.description ?? '',
+    dir: resolve(dir),
+    entry: resolve(dir, entryOf(pkg)),
+    workload: manifest.workload,
+    model: manifest.model,
+    reference: manifest.reference === true,
+  };
+}
+
+/** Every strategy package under `root/packages`, sorted by name. */
+export function findStrategies(root: string): StrategyPackage[] {
+  const packagesDir = join(root, 'packages');
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
+    .map((entry) => readStrategyPackage(join(packagesDir, entry.name)))
+    .filter((pkg): pkg is StrategyPackage => pkg !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Imports a strategy's built entry and checks it matches what its package.json declares. */
+export async function loadStrategy(pkg: StrategyPackage): Promise<Strategy> {
+  if (!existsSync(pkg.entry)) {
+    throw new Error(`${pkg.name} is not built (${pkg.entry} is missing): run pnpm build`);
+  }
+  const module = (await import(pathToFileURL(pkg.entry).href)) as { default?: Strategy };
+  const strategy = module.default;
+  if (!strategy || typeof strategy.setup !== 'function') {
+    throw new Error(
+      `${pkg.name}: its entry must default-export a strategy made by defineStrategy()`,
+    );
+  }
+  if (strategy.name !== pkg.name) {
+    throw new Error(
+      `${pkg.name}: the strategy calls itself "${strategy.name}"; name it after its folder`,
+    );
+  }
+  if (strategy.workload !== pkg.workload || strategy.model !== pkg.model) {
+    throw new Error(
+      `${pkg.name}: package.json says ${pkg.workload}/${pkg.model}, the code says ${strategy.workload}/${strategy.model}`,
+    );
+  }
+  return strategy;
+}

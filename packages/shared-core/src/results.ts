@@ -1,0 +1,91 @@
+/**
+ * Canonical result records. Every strategy returns these, one per input item in input
+ * order, so results of different strategies can be compared field by field.
+ */
+
+/** Why a page could not be downloaded. */
+export type PageError =
+  /** The server answered with a status other than 2xx. */
+  | 'http_status'
+  /** No connection, no headers or no body within the time allowed. */
+  | 'timeout'
+  /** The connection was closed or reset before the body was complete. */
+  | 'reset'
+  /** Nothing listens on the port. */
+  | 'refused'
+  /** The body grew past the size cap. */
+  | 'too_large'
+  /** Redirects went on past the limit. */
+  | 'too_many_redirects'
+  /** Any other failure; the message goes to `detail`. */
+  | 'failed';
+
+/** One downloaded page. */
+export interface PageResult {
+  readonly url: string;
+  /** HTTP status, or 0 when no response arrived. */
+  readonly status: number;
+  /** Body bytes received: 0 when the download failed. */
+  readonly bytes: number;
+  /** SHA-256 of the body in hex: empty when the download failed. */
+  readonly sha256: string;
+  /** Set when the download failed. */
+  readonly error?: PageError;
+  /** A human-readable cause, for `failed`. Not compared between strategies. */
+  readonly detail?: string;
+}
+
+/** One CPU task: the input and the exact value, both as decimal strings. */
+export interface CpuResult {
+  readonly input: string;
+  readonly value: string;
+}
+
+export type Result = PageResult | CpuResult;
+
+/** One item where a candidate disagrees with the reference. */
+export interface Difference<R extends Result = Result> {
+  readonly index: number;
+  /** The reference's record; undefined when the candidate has extra items. */
+  readonly expected: R | undefined;
+  /** The candidate's record; undefined when it is missing. */
+  readonly actual: R | undefined;
+}
+
+/** Fields that identify a result; free-text fields such as `detail` are not compared. */
+function comparable(result: Result | undefined): string | undefined {
+  if (result === undefined) return undefined;
+  const { detail: _detail, ...rest } = result as PageResult;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+/** Every item where `candidate` differs from `reference`, by position. Empty means equal. */
+export function diffResults<R extends Result>(
+  reference: readonly R[],
+  candidate: readonly R[],
+): Difference<R>[] {
+  const differences: Difference<R>[] = [];
+  const length = Math.max(reference.length, candidate.length);
+  for (let index = 0; index < length; index++) {
+    const expected = reference[index];
+    const actual = candidate[index];
+    if (comparable(expected) !== comparable(actual)) differences.push({ index, expected, actual });
+  }
+  return differences;
+}
+
+function fieldsOf(result: Result | undefined): string {
+  if (result === undefined) return 'nothing';
+  return Object.entries(result)
+    .filter(([key]) => key !== 'detail')
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'string' && value.length > 16 && key === 'sha256' ? `${value.slice(0, 12)}…` : value}`,
+    )
+    .join(' ');
+}
+
+/** One line naming an item and what differs: `item 7: expected bytes=44285 …, got bytes=0 …`. */
+export function describeDifference({ index, expected, actual }: Difference): string {
+  return `item ${index}: expected ${fieldsOf(expected)}, got ${fieldsOf(actual)}`;
+}

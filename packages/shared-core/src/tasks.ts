@@ -1,0 +1,52 @@
+import { isMainThread, threadId } from 'node:worker_threads';
+import type { TaskEvent } from './strategy.js';
+
+/**
+ * Timing of single tasks, for the harness's timelines. A task can run in another thread
+ * or process, so it times itself where it runs (`timed`) and the code that started it
+ * passes the span on (`report`).
+ */
+
+/** Milliseconds since the epoch, with sub-millisecond precision, comparable across threads and processes. */
+export function clock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Who is running this code: `thread 3` inside a worker thread, `pid 4242` on a process's main thread. */
+export function workerLabel(): string {
+  return isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
+}
+
+/** A task's value with where and when it ran. Plain data, so it crosses threads and processes. */
+export interface Timed<T> {
+  readonly value: T;
+  readonly worker: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Runs `task` here and records where and when. */
+export async function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
+  const start = clock();
+  const value = await task();
+  return { value, worker: workerLabel(), start, end: clock() };
+}
+
+/** Passes a finished task's span to `onTask` and returns its value. */
+export function report<T>(
+  index: number,
+  { value, worker, start, end }: Timed<T>,
+  onTask: ((event: TaskEvent) => void) | undefined,
+): T {
+  onTask?.({ index, worker, start, end });
+  return value;
+}
+
+/** `timed` and `report` in one, for tasks that run on the caller's own thread. */
+export async function track<T>(
+  index: number,
+  onTask: ((event: TaskEvent) => void) | undefined,
+  task: () => T | Promise<T>,
+): Promise<T> {
+  return report(index, await timed(task), onTask);
+}

@@ -1,0 +1,188 @@
+import net, { type Socket } from 'node:net';
+import type { Latency } from './latency.js';
+import type { Page } from './pages.js';
+
+/**
+ * A deliberately small HTTP/1.1 server written on `node:net`.
+ *
+ * Why not `node:http`? This server exists to be measured against. With 160 requests in
+ * flight, `node:http` spends about 45 µs of CPU per response here (request objects,
+ * header handling, response streams), and that cost lands inside every client's
+ * measured time. This server parses only the request line, answers from responses
+ * serialised once at start-up (status line, headers and body in one buffer, one
+ * `write`), and keeps the lesson's numbers about the clients, not the server.
+ *
+ * What it supports, and all the clients here need: GET and HEAD, keep-alive, pipelined
+ * requests answered in order, `Connection: close`.
+ */
+
+export interface RequestHead {
+  readonly method: string;
+  readonly path: string;
+  readonly close: boolean;
+}
+
+/** Writes one response, or misbehaves on purpose; resolves when the connection may serve the next request. */
+export type Responder = (socket: Socket, request: RequestHead) => void | Promise<void>;
+
+export interface ServerStats {
+  /** TCP connections accepted since the last reset. */
+  connections: number;
+  /** Requests answered or being answered since the last reset. */
+  requests: number;
+  /** Connections open right now. */
+  open: number;
+  /** Most connections open at once since the last reset. */
+  peakOpen: number;
+}
+
+export class Stats {
+  connections = 0;
+  requests = 0;
+  open = 0;
+  peakOpen = 0;
+
+  reset(): void {
+    this.connections = 0;
+    this.requests = 0;
+    this.peakOpen = this.open;
+  }
+
+  snapshot(): ServerStats {
+    const { connections, requests, open, peakOpen } = this;
+    return { connections, requests, open, peakOpen };
+  }
+}
+
+const KEEP_ALIVE_SECONDS = 60;
+const MAX_HEAD_BYTES = 16 * 1024;
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  431: 'Request Header Fields Too Large',
+};
+
+/** Status line, headers and body, serialised once, so answering is a single write. */
+export function serialiseResponse(
+  status: number,
+  body: Buffer,
+  contentType = 'text/plain; charset=utf-8',
+  extraHeaders: Readonly<Record<string, string>> = {},
+): { full: Buffer; head: Buffer } {
+  const headers = {
+    'Content-Type': contentType,
+    'Content-Length': String(body.length),
+    'Keep-Alive': `timeout=${KEEP_ALIVE_SECONDS}`,
+    ...extraHeaders,
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  const head = Buffer.from(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${lines.join('')}\r\n`,
+    'latin1',
+  );
+  return { full: Buffer.concat([head, body]), head };
+}
+
+/** A responder that answers every request with the same bytes. */
+export function fixedResponse(
+  status: number,
+  body: Buffer,
+  contentType?: string,
+  extraHeaders?: Readonly<Record<string, string>>,
+): Responder {
+  const { full, head } = serialiseResponse(status, body, contentType, extraHeaders);
+  return (socket, request) => {
+    socket.write(request.method === 'HEAD' ? head : full);
+  };
+}
+
+export function pageResponse(page: Page): Responder {
+  return fixedResponse(200, page.body, page.contentType);
+}
+
+const notFound = fixedResponse(404, Buffer.from('not found\n'));
+const badRequest = fixedResponse(400, Buffer.from('bad request\n'));
+const notAllowed = fixedResponse(405, Buffer.from('only GET and HEAD\n'), undefined, {
+  Allow: 'GET, HEAD',
+});
+
+function parseHead(head: string): RequestHead | undefined {
+  const lineEnd = head.indexOf('\r\n');
+  const requestLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  const [method, target, version] = requestLine.split(' ');
+  if (!method || !target || !version?.startsWith('HTTP/1.')) return undefined;
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const close = version === 'HTTP/1.0' || /\r\nconnection:[ \t]*close/i.test(head.slice(lineEnd));
+  return { method, path, close };
+}
+
+interface Queued {
+  due: number;
+  request: RequestHead | undefined;
+}
+
+/**
+ * Serves one site on its own port. Every response waits `latency.next()` ms counted
+ * from the request's arrival, as if the site were far away; responses on one
+ * connection still leave in request order.
+ */
+export function createSite(
+  routes: ReadonlyMap<string, Responder>,
+  latency: Latency,
+  stats: Stats,
+): net.Server {
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    stats.connections++;
+    stats.open++;
+    stats.peakOpen = Math.max(stats.peakOpen, stats.open);
+    socket.setTimeout(KEEP_ALIVE_SECONDS * 1000, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => stats.open--);
+
+    let received = '';
+    const queue: Queued[] = [];
+    let busy = false;
+
+    const answerNext = async (): Promise<void> => {
+      busy = true;
+      while (queue.length > 0 && !socket.destroyed) {
+        const { due, request } = queue.shift() as Queued;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (socket.destroyed) break;
+        await respond(socket, request);
+        if (!request || request.close) {
+          socket.end();
+          break;
+        }
+      }
+      busy = false;
+    };
+
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      for (let end = received.indexOf('\r\n\r\n'); end !== -1; end = received.indexOf('\r\n\r\n')) {
+        const request = parseHead(received.slice(0, end));
+        received = received.slice(end + 4);
+        stats.requests++;
+        queue.push({ due: performance.now() + latency.next(), request });
+      }
+      if (received.length > MAX_HEAD_BYTES) {
+        socket.end(serialiseResponse(431, Buffer.from('request head too large\n')).full);
+        return;
+      }
+      if (!busy && queue.length > 0) void answerNext();
+    });
+  });
+
+  function respond(socket: Socket, request: RequestHead | undefined): void | Promise<void> {
+    if (!request) return badRequest(socket, { method: 'GET', path: '', close: true });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return notAllowed(socket, request);
+    return (routes.get(request.path) ?? notFound)(socket, request);
+  }
+
+  return server;
+}

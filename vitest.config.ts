@@ -1,0 +1,30 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// One config for the whole repository. Every folder under packages/ and apps/ with a
+// test/ folder is a project named after its package.json, and inherits the settings
+// below (`extends: true`).
+const projects = ['packages', 'apps']
+  .flatMap((parent) => readdirSync(parent).map((folder) => join(parent, folder)))
+  .filter((root) => existsSync(join(root, 'test')))
+  .map((root) => ({
+    extends: true as const,
+    test: {
+      name: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name,
+      root,
+      include: ['test/**/*.test.ts'],
+    },
+  }));
+
+export default defineConfig({
+  test: {
+    projects,
+    // Tests start real servers, pools and processes; on a busy 2-core machine they need room.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Test files start CPU-heavy pools; on 2 cores, running them one file at a time keeps
+    // every test far from its timeout.
+    fileParallelism: false,
+  },
+});
