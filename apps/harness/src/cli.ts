@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { failUsage } from '@speedup/shared-core/cli';
 import { type BenchRow, runBench } from './bench.js';
 import { exportJson } from './export-json.js';
