@@ -2,69 +2,21 @@ import { availableParallelism } from 'node:os';
 import {
   type CpuInput,
   cpuInput,
-  type Difference,
-  diffResults,
   downloadInput,
   findStrategies,
   type IoInput,
   type JobName,
-  type Model,
-  type TaskEvent,
-  type Workload,
+  MAX_SUM_OF_SQUARES_SIZE,
+  type Result,
 } from '@speedup/shared-core';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import { measureInChild, type Progress } from './measure.js';
-import type { BenchOptions } from './options.js';
-import { type Contender, type PlannedJob, planBench } from './plan.js';
-import type { MeasureReport, RunRecord } from './protocol.js';
-import { median, type Summary, summarize } from './stats.js';
+import type { BenchOptions, Sweep } from './options.js';
+import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
+import type { MeasureReport } from './protocol.js';
+import { type BenchRow, failedRow, rowFrom, withComparisons } from './rows.js';
 
-/** Everything measured about one strategy on one job. Times are in milliseconds. */
-export interface BenchRow {
-  /** The strategy's folder name, with `:variant` when a variant ran. */
-  readonly strategy: string;
-  readonly variant?: string;
-  readonly job: JobName;
-  readonly workload: Workload;
-  readonly model: Model;
-  /** Tasks the strategy ran at once (pool size, in-flight limit, or 1). */
-  readonly concurrency?: number;
-  /** Starting pools and sessions, before any work. */
-  readonly setupMs?: number;
-  /** Work time of the very first run after set-up: cold caches, cold JIT, new connections. */
-  readonly coldMs?: number;
-  /** Work time of every measured run. */
-  readonly timesMs: readonly number[];
-  readonly summary?: Summary;
-  /** Mean CPU time per measured run, all threads and child processes. */
-  readonly userMs?: number;
-  readonly systemMs?: number;
-  /** Worst 99th-percentile event-loop delay of the measuring thread over the measured runs. */
-  readonly loopDelayP99Ms?: number;
-  readonly peakMemoryBytes?: number;
-  /** Whether each measured run's results equal the reference's. */
-  readonly runsOk: readonly boolean[];
-  /** Where results first differed from the reference; empty when they never did. */
-  readonly differences: readonly Difference[];
-  /** Why the strategy could not be measured. */
-  readonly error?: string;
-  readonly ok: boolean;
-  /** Reference median ÷ this median, when the reference was benchmarked too. */
-  readonly speedup?: number;
-  /**
-   * I/O: best possible time ÷ measured. CPU: speed-up ÷ min(workers, cores).
-   * 1.0 means nothing was lost to overhead.
-   */
-  readonly efficiency?: number;
-  /** I/O with the local server: no strategy can beat ceil(pages ÷ concurrency) × latency. */
-  readonly boundMs?: number;
-  /** I/O: (measured − bound) ÷ pages, in microseconds: what each request costs beyond waiting. */
-  readonly overheadPerPageUs?: number;
-  /** Task events of the run closest to the median, for timelines. */
-  readonly events: readonly TaskEvent[];
-  /** Settings this row was measured with, as strings (hyperfine's `parameters`). */
-  readonly parameters: Readonly<Record<string, string>>;
-}
+export type { BenchRow } from './rows.js';
 
 export interface BenchResult {
   readonly rows: readonly BenchRow[];
@@ -72,6 +24,8 @@ export interface BenchResult {
   readonly cores: number;
   /** The local server's latency when it served the I/O job; undefined with `--sites`. */
   readonly latencyMs?: number;
+  /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */
+  readonly sweep?: Sweep;
 }
 
 export interface BenchHooks {
@@ -82,114 +36,59 @@ export interface BenchHooks {
   readonly onRow?: (row: BenchRow) => void;
 }
 
+/** Sweeps of these leave the sequential reference unchanged: it is measured once. */
+const REFERENCE_IGNORES = new Set(['workers', 'concurrency']);
+
 function inputFor(
   job: JobName,
   options: BenchOptions,
   server: SiteServer | undefined,
 ): IoInput | CpuInput {
-  if (job === 'download') return downloadInput(options.sites ?? server?.sites ?? [], options.pages);
-  return cpuInput(job);
-}
-
-function closestToMedian(runs: readonly RunRecord[]): RunRecord | undefined {
-  const middle = median(runs.map((run) => run.workMs));
-  return [...runs].sort((a, b) => Math.abs(a.workMs - middle) - Math.abs(b.workMs - middle))[0];
-}
-
-function rowFrom(
-  { pkg, variant, label }: Contender,
-  job: JobName,
-  report: MeasureReport,
-  reference: RunRecord['results'],
-  parameters: Record<string, string>,
-): BenchRow {
-  const measured = report.runs.filter((run) => !run.warmup);
-  const runsOk = measured.map((run) => diffResults(reference, run.results).length === 0);
-  const firstDiffering = report.runs.find((run) => diffResults(reference, run.results).length > 0);
-  const differences = firstDiffering ? diffResults(reference, firstDiffering.results) : [];
-  const timesMs = measured.map((run) => run.workMs);
-  return {
-    strategy: label,
-    variant,
-    job,
-    workload: pkg.workload,
-    model: pkg.model,
-    concurrency: report.concurrency,
-    setupMs: report.setupMs,
-    coldMs: report.runs[0]?.workMs,
-    timesMs,
-    summary: summarize(timesMs),
-    userMs: measured.reduce((sum, run) => sum + run.userMs, 0) / measured.length,
-    systemMs: measured.reduce((sum, run) => sum + run.systemMs, 0) / measured.length,
-    loopDelayP99Ms: Math.max(...measured.map((run) => run.loopDelay.p99)),
-    peakMemoryBytes: report.peakMemoryBytes,
-    runsOk,
-    differences,
-    ok: differences.length === 0,
-    events: closestToMedian(measured)?.events ?? [],
-    parameters,
-  };
-}
-
-function failedRow(
-  { pkg, variant, label }: Contender,
-  job: JobName,
-  error: unknown,
-  parameters: Record<string, string>,
-): BenchRow {
-  return {
-    strategy: label,
-    variant,
-    job,
-    workload: pkg.workload,
-    model: pkg.model,
-    timesMs: [],
-    runsOk: [],
-    differences: [],
-    error: error instanceof Error ? error.message : String(error),
-    ok: false,
-    events: [],
-    parameters,
-  };
-}
-
-/** Adds the figures that compare a row with its job's reference and with the I/O bound. */
-function withComparisons(
-  row: BenchRow,
-  reference: BenchRow | undefined,
-  cores: number,
-  latencyMs: number | undefined,
-  items: number,
-): BenchRow {
-  if (!row.summary || row.concurrency === undefined) return row;
-  const measured = row.summary.median;
-  const speedup = reference?.summary ? reference.summary.median / measured : undefined;
-  if (row.workload === 'cpu') {
-    const efficiency =
-      speedup === undefined ? undefined : speedup / Math.min(row.concurrency, cores);
-    return { ...row, speedup, efficiency };
+  if (job === 'download') {
+    return downloadInput(
+      options.sites ?? server?.sites ?? [],
+      Math.max(1, Math.round(options.pages * options.size)),
+    );
   }
-  if (latencyMs === undefined) return { ...row, speedup };
-  const inFlight = Math.min(row.concurrency, items);
-  const boundMs = Math.ceil(items / inFlight) * latencyMs;
-  return {
-    ...row,
-    speedup,
-    boundMs,
-    efficiency: boundMs / measured,
-    overheadPerPageUs: ((measured - boundMs) / items) * 1000,
-  };
+  return cpuInput(job, options.size);
 }
 
-async function benchJob(
-  planned: PlannedJob,
-  options: BenchOptions,
-  server: SiteServer | undefined,
-  cores: number,
-  hooks: BenchHooks,
-): Promise<BenchRow[]> {
+/** The same options with the sweep's setting at `value`. */
+function atSweepValue(options: BenchOptions, value: number | undefined): BenchOptions {
+  return options.sweep && value !== undefined
+    ? { ...options, [options.sweep.parameter]: value }
+    : options;
+}
+
+/** Everything one job needs that is the same for all its strategies. */
+interface JobContext {
+  readonly planned: PlannedJob;
+  readonly options: BenchOptions;
+  readonly server: SiteServer | undefined;
+  readonly cores: number;
+  readonly hooks: BenchHooks;
+  /** Reference results by input, so a sweep reruns the reference only when its input changes. */
+  readonly expectedByInput: Map<string, Result[]>;
+  /** The reference's row from an earlier sweep value, when the sweep cannot change it. */
+  readonly reusableReference: BenchRow | undefined;
+}
+
+async function benchJob(context: JobContext): Promise<BenchRow[]> {
+  const { planned, options, server, cores, hooks } = context;
   const { job, reference } = planned;
   const input = inputFor(job, options, server);
+  const latencyMs = server ? options.latency : undefined;
+  const sweepValue = options.sweep
+    ? { [options.sweep.parameter]: String(options[options.sweep.parameter]) }
+    : {};
+  const parametersOf = (report?: MeasureReport): Record<string, string> => ({
+    ...(report ? { concurrency: String(report.concurrency) } : {}),
+    ...(job === 'download'
+      ? { pages: String(input.items.length) }
+      : { size: String(options.size) }),
+    ...(latencyMs !== undefined && job === 'download' ? { latency: String(latencyMs) } : {}),
+    ...sweepValue,
+  });
   const measure = ({ pkg, variant, label }: Contender, runs: number, warmup: number) => {
     hooks.onStart?.(label, job);
     return measureInChild(
@@ -199,35 +98,41 @@ async function benchJob(
         setup: { workers: options.workers, concurrency: options.concurrency, variant },
         runs,
         warmup,
+        minTimeMs: options.minTime,
       },
       { signal: hooks.signal, onProgress: (progress) => hooks.onProgress?.(label, job, progress) },
     );
   };
-  const parametersOf = (report?: MeasureReport): Record<string, string> => ({
-    ...(report ? { concurrency: String(report.concurrency) } : {}),
-    ...(job === 'download' ? { pages: String(input.items.length) } : {}),
-    ...(job === 'download' && server ? { latency: String(options.latency) } : {}),
-  });
 
-  // The reference's first run defines the expected results; when it is not selected it
-  // runs once for them and is not shown.
+  // The reference defines the expected results. When it is not selected it runs once,
+  // for them alone, and is not shown.
   const referenceContender: Contender = { pkg: reference, label: reference.name };
-  let expected: RunRecord['results'];
-  let referenceRow: BenchRow | undefined;
-  try {
-    const report = await measure(
-      referenceContender,
-      planned.referenceSelected ? options.runs : 1,
-      planned.referenceSelected ? options.warmup : 0,
-    );
-    expected = (report.runs[0] as RunRecord).results;
-    if (planned.referenceSelected) {
-      referenceRow = rowFrom(referenceContender, job, report, expected, parametersOf(report));
+  const inputKey = JSON.stringify(input);
+  let expected = context.expectedByInput.get(inputKey);
+  let referenceRow = planned.referenceSelected ? context.reusableReference : undefined;
+  if (referenceRow)
+    referenceRow = { ...referenceRow, parameters: { ...referenceRow.parameters, ...sweepValue } };
+  if (!expected || (planned.referenceSelected && !referenceRow)) {
+    try {
+      const selected = planned.referenceSelected;
+      const report = await measure(
+        referenceContender,
+        selected ? options.runs : 1,
+        selected ? options.warmup : 0,
+      );
+      expected = report.runs[0]?.results ?? [];
+      context.expectedByInput.set(inputKey, expected);
+      if (selected) {
+        referenceRow = {
+          ...rowFrom(referenceContender, job, report, expected, parametersOf(report)),
+          reference: true,
+        };
+      }
+    } catch (error) {
+      const failed = failedRow(referenceContender, job, error, parametersOf());
+      hooks.onRow?.(failed);
+      return [failed];
     }
-  } catch (error) {
-    const failed = failedRow(referenceContender, job, error, parametersOf());
-    hooks.onRow?.(failed);
-    return [failed];
   }
 
   const rows: BenchRow[] = [];
@@ -244,41 +149,76 @@ async function benchJob(
         row = failedRow(contender, job, error, parametersOf());
       }
     }
-    row = withComparisons(
-      row,
-      referenceRow,
-      cores,
-      server ? options.latency : undefined,
-      input.items.length,
-    );
+    row = withComparisons(row, referenceRow, cores, latencyMs, input.items.length);
     rows.push(row);
     hooks.onRow?.(row);
   }
   return rows;
 }
 
+/** Bad settings for the jobs that will run, found before anything starts. */
+function checkSizes(plan: readonly PlannedJob[], options: BenchOptions): void {
+  if (!plan.some((planned) => planned.job === 'sum-of-squares')) return;
+  const sizes = options.sweep?.parameter === 'size' ? options.sweep.values : [options.size];
+  const tooBig = sizes.find((size) => size > MAX_SUM_OF_SQUARES_SIZE);
+  if (tooBig !== undefined) {
+    throw new PlanError(
+      `size ${tooBig} is too big for sum-of-squares: its sums stay exact up to size ${MAX_SUM_OF_SQUARES_SIZE}`,
+    );
+  }
+}
+
 /**
  * Runs the benchmark: plans it, starts the local site server when an I/O job needs it,
- * measures every strategy on every job one at a time, diffs every run's results against
- * the job's reference, and closes the server. Throws a `PlanError` on a bad selection
- * before starting anything.
+ * measures every strategy on every job one at a time (once per sweep value), diffs
+ * every run's results against the job's reference, and closes the server. Throws a
+ * `PlanError` on a bad selection before starting anything.
  */
 export async function runBench(
   options: BenchOptions,
   hooks: BenchHooks = {},
 ): Promise<BenchResult> {
   const plan = planBench(findStrategies(options.root), options);
+  checkSizes(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
   const server = needsServer ? await startSiteServer({ latency: options.latency }) : undefined;
   const rows: BenchRow[] = [];
+  const expectedByInput = new Map<string, Result[]>();
+  const referenceRows = new Map<JobName, BenchRow>();
   try {
-    for (const planned of plan) {
-      if (hooks.signal?.aborted) break;
-      rows.push(...(await benchJob(planned, options, server, cores, hooks)));
+    for (const value of options.sweep?.values ?? [undefined]) {
+      const effective = atSweepValue(options, value);
+      if (server && options.sweep?.parameter === 'latency')
+        await server.configure({ latency: effective.latency });
+      for (const planned of plan) {
+        if (hooks.signal?.aborted) break;
+        const reusable =
+          options.sweep && REFERENCE_IGNORES.has(options.sweep.parameter)
+            ? referenceRows.get(planned.job)
+            : undefined;
+        const jobRows = await benchJob({
+          planned,
+          options: effective,
+          server,
+          cores,
+          hooks,
+          expectedByInput,
+          reusableReference: reusable,
+        });
+        const referenceRow = jobRows.find((row) => row.strategy === planned.reference.name);
+        if (referenceRow?.summary) referenceRows.set(planned.job, referenceRow);
+        rows.push(...jobRows);
+      }
     }
   } finally {
     await server?.close();
   }
-  return { rows, options, cores, latencyMs: server ? options.latency : undefined };
+  return {
+    rows,
+    options,
+    cores,
+    latencyMs: server ? options.latency : undefined,
+    sweep: options.sweep,
+  };
 }

@@ -1,30 +1,34 @@
+import { writeFile } from 'node:fs/promises';
 import { failUsage } from '@speedup/shared-core/cli';
-import { type BenchRow, runBench } from './bench.js';
+import { runBench } from './bench.js';
 import { exportJson } from './export-json.js';
-import { duration } from './format.js';
 import { parseBenchOptions } from './options.js';
+import { wantsColour } from './paint.js';
 import { PlanError } from './plan.js';
-import { renderTables } from './table.js';
+import { progressReporter } from './progress.js';
+import { renderSweep } from './sweep.js';
+import { renderMarkdown, renderTables } from './table.js';
+import { verdict } from './verdict.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const stopped = new AbortController();
 process.once('SIGINT', () => stopped.abort(new Error('interrupted')));
-
-const status = (row: BenchRow) =>
-  row.error
-    ? `failed: ${row.error}`
-    : `${duration(row.summary?.median)} median${row.ok ? '' : ', results DIFFER'}`;
+const progress = progressReporter();
 
 try {
-  const result = await runBench(options, {
-    signal: stopped.signal,
-    onStart: (strategy, job) => process.stderr.write(`measuring ${strategy} (${job}) …\n`),
-    onRow: (row) => process.stderr.write(`  ${row.strategy} (${row.job}): ${status(row)}\n`),
-  });
-  process.stdout.write(`\n${renderTables(result)}\n`);
+  const result = await runBench(options, { ...progress, signal: stopped.signal });
+  progress.clear();
+  const output = [
+    renderTables(result, wantsColour(process.stdout)),
+    renderSweep(result),
+    verdict(result).join('\n'),
+  ];
+  process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);
   if (options.exportJson) await exportJson(result, options.exportJson);
+  if (options.exportMarkdown) await writeFile(options.exportMarkdown, renderMarkdown(result));
   process.exitCode = stopped.signal.aborted || result.rows.some((row) => !row.ok) ? 1 : 0;
 } catch (error) {
+  progress.clear();
   if (error instanceof PlanError) failUsage(error.message);
   throw error;
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeDifference } from '@speedup/shared-core';
 import type { BenchResult, BenchRow } from './bench.js';
+import { crossovers } from './sweep.js';
 
 /**
  * `--export-json`: one record per strategy and job. The first fields are hyperfine's
@@ -86,6 +87,8 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
 export async function exportJson(result: BenchResult, file: string): Promise<void> {
   const document = {
     results: result.rows.map(toJsonRecord),
+    sweep: orNull(result.sweep),
+    crossovers: crossovers(result),
     environment: {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
@@ -93,6 +96,7 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       runs: result.options.runs,
       warmup: result.options.warmup,
       latency_ms: orNull(result.latencyMs),
+      size: result.options.size,
     },
   };
   await mkdir(dirname(file), { recursive: true });

@@ -7,11 +7,7 @@ const runnerEntry = new URL('./runner.js', import.meta.url);
 /** After `close()`, a strategy that left nothing running lets its process exit at once. */
 const EXIT_GRACE_MS = 5_000;
 
-export interface Progress {
-  readonly run: number;
-  readonly done: number;
-  readonly total: number;
-}
+export type Progress = Omit<Extract<RunnerMessage, { type: 'progress' }>, 'type'>;
 
 export class MeasureError extends Error {}
 

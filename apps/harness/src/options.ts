@@ -13,30 +13,67 @@ import {
   oneOf,
   parseCommandLine,
   positiveInteger,
+  positiveNumber,
   siteUrls,
 } from '@speedup/shared-core/cli';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+
+/** Settings a sweep can vary, each a number. */
+export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages';
+
+export interface Sweep {
+  readonly parameter: SweepParameter;
+  readonly values: readonly number[];
+}
 
 export interface BenchOptions {
-  /** Strategy names (package folders); all when undefined. */
+  /** Strategy names (package folders, or `name:variant`); all when undefined. */
   readonly only?: readonly string[];
   readonly workload?: Workload;
   readonly jobs?: readonly JobName[];
+  /** Measured runs per strategy and job: exactly this many, or at least this many with `minTime`. */
   readonly runs: number;
+  /** Keep measuring until the measured runs add up to this many milliseconds. */
+  readonly minTime?: number;
   readonly warmup: number;
   /** Milliseconds the local server waits before each response. */
   readonly latency: number;
   readonly pages: number;
+  /** Scales every job's work: 1 is the article's. */
+  readonly size: number;
   /** Sites to download instead of the local server. */
   readonly sites?: readonly string[];
   readonly workers?: number;
   readonly concurrency?: number;
+  /** Run everything once per value of one setting. */
+  readonly sweep?: Sweep;
   readonly exportJson?: string;
+  readonly exportMarkdown?: string;
   /** Workspace whose `packages/` folder holds the strategies. */
   readonly root: string;
 }
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const sweepParameters: Record<SweepParameter, (value: string) => number> = {
+  workers: positiveInteger,
+  concurrency: positiveInteger,
+  pages: positiveInteger,
+  latency: nonNegativeNumber,
+  size: positiveNumber,
+};
+
+/** `workers=1,2,5,10`: one setting and the values to run it at, in the order given. */
+function parseSweep(value: string): Sweep {
+  const [name, list] = value.split('=', 2);
+  const parse = sweepParameters[name as SweepParameter];
+  if (!parse || list === undefined) {
+    throw new InvalidArgumentError(
+      `'${value}' is not a sweep (write <setting>=<values>, e.g. workers=1,2,5; settings: ${Object.keys(sweepParameters).join(', ')}).`,
+    );
+  }
+  return { parameter: name as SweepParameter, values: [...new Set(commaList(list).map(parse))] };
+}
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const program = new Command('pnpm bench')
@@ -57,7 +94,17 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       `comma-separated jobs: ${jobNames.join(', ')}`,
       oneOf<JobName>(jobNames),
     )
-    .option('--runs <n>', 'measured runs per strategy and job', positiveInteger, 3)
+    .option(
+      '--runs <n>',
+      'measured runs per strategy and job (at least, with --min-time)',
+      positiveInteger,
+      3,
+    )
+    .option(
+      '--min-time <seconds>',
+      'keep measuring each strategy until its measured runs add up to this much time',
+      positiveNumber,
+    )
     .option('--warmup <n>', 'runs before the measured ones, not counted', nonNegativeInteger, 1)
     .option(
       '--latency <ms>',
@@ -72,6 +119,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       DEFAULT_PAGES,
     )
     .option(
+      '--size <factor>',
+      "scale every job's work (1 is the article's; 0.1 is ten times less)",
+      positiveNumber,
+      1,
+    )
+    .option(
       '--sites <urls>',
       'comma-separated http(s) URLs to download instead of the local server',
       siteUrls,
@@ -81,22 +134,25 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'pool size for every strategy with a pool (default: each strategy picks)',
       positiveInteger,
     )
+    .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
     .option(
-      '--concurrency <n>',
-      'in-flight limit for strategies without a pool (default: none)',
-      positiveInteger,
+      '--sweep <setting=values>',
+      `run everything once per value, e.g. workers=1,2,5,10,20,50 (settings: ${Object.keys(sweepParameters).join(', ')})`,
+      parseSweep,
     )
     .option(
       '--export-json <file>',
       'write every result, with every run time, to a JSON file (hyperfine format)',
     )
+    .option('--export-markdown <file>', 'write the result tables as Markdown, for a README')
     .option(
       '--root <dir>',
       'workspace whose packages/ folder holds the strategies',
       repositoryRoot,
     );
   parseCommandLine(program, argv);
-  const options = program.opts<Omit<BenchOptions, 'jobs'> & { job?: JobName[] }>();
-  const { job, ...rest } = options;
-  return { ...rest, jobs: job };
+  const { job, minTime, ...rest } = program.opts<
+    Omit<BenchOptions, 'jobs' | 'minTime'> & { job?: JobName[]; minTime?: number }
+  >();
+  return { ...rest, jobs: job, minTime: minTime === undefined ? undefined : minTime * 1000 };
 }

@@ -13,7 +13,10 @@ export interface MeasureRequest {
   readonly setup: SetupOptions;
   /** Runs before the measured ones, timed but not counted. */
   readonly warmup: number;
+  /** Measured runs: exactly this many, or at least this many with `minTimeMs`. */
   readonly runs: number;
+  /** Keep measuring until the measured runs add up to this many milliseconds. */
+  readonly minTimeMs?: number;
 }
 
 export interface LoopDelay {
@@ -50,7 +53,10 @@ export interface MeasureReport {
 export type RunnerMessage =
   | {
       readonly type: 'progress';
+      /** Counts warm-up runs first, from 0. */
       readonly run: number;
+      readonly warmup: boolean;
+      /** Tasks finished in this run, of `total`. */
       readonly done: number;
       readonly total: number;
     }

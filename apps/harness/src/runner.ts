@@ -20,6 +20,8 @@ import {
 import type { MeasureReport, MeasureRequest, RunnerMessage, RunRecord } from './protocol.js';
 
 const LOOP_RESOLUTION_MS = 2;
+/** A ceiling for `--min-time` on very fast work, as hyperfine has. */
+const MAX_RUNS = 1000;
 const PROGRESS_EVERY_MS = 200;
 const NS_PER_MS = 1e6;
 
@@ -45,7 +47,13 @@ async function measureRun(
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
-      process.send?.({ type: 'progress', run, done: events.length, total } satisfies RunnerMessage);
+      process.send?.({
+        type: 'progress',
+        run,
+        warmup,
+        done: events.length,
+        total,
+      } satisfies RunnerMessage);
     }
   };
 
@@ -63,6 +71,7 @@ async function measureRun(
   await sleep(LOOP_RESOLUTION_MS * 2);
   loop.disable();
   const children = childTimesBetween(childrenBefore, childTimes());
+  process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies RunnerMessage);
 
   return {
     warmup,
@@ -79,6 +88,10 @@ async function measureRun(
   };
 }
 
+function needsMoreRuns(request: MeasureRequest, done: number, measuredMs: number): boolean {
+  return done < request.runs || (request.minTimeMs !== undefined && measuredMs < request.minTimeMs);
+}
+
 async function measure(request: MeasureRequest): Promise<MeasureReport> {
   const pkg = readStrategyPackage(request.strategyDir);
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
@@ -92,15 +105,14 @@ async function measure(request: MeasureRequest): Promise<MeasureReport> {
   let peakMemoryBytes = 0;
   let closeMs = 0;
   try {
-    const total = request.warmup + request.runs;
-    for (let run = 0; run < total; run++) {
-      runs.push(await measureRun(runner, request.input, run, run < request.warmup));
-      await send({
-        type: 'progress',
-        run,
-        done: request.input.items.length,
-        total: request.input.items.length,
-      });
+    for (let run = 0; run < request.warmup; run++) {
+      runs.push(await measureRun(runner, request.input, run, true));
+    }
+    let measuredMs = 0;
+    for (let run = 0; run < MAX_RUNS && needsMoreRuns(request, run, measuredMs); run++) {
+      const record = await measureRun(runner, request.input, request.warmup + run, false);
+      runs.push(record);
+      measuredMs += record.workMs;
     }
     peakMemoryBytes = childPeakMemory();
   } finally {

@@ -173,6 +173,87 @@ describe('pnpm bench on strategies it has never seen', () => {
   });
 });
 
+describe('pnpm bench measuring options', () => {
+  let root: string;
+  beforeAll(() => {
+    root = scratchWorkspace({ 'cpu-fresh': 'return result;' });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('keeps measuring until --min-time is used up, and reports progress line by line off a terminal', () => {
+    const file = join(root, 'min-time.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--root',
+        root,
+        '--only',
+        'cpu-fresh',
+        '--job',
+        'sum-of-squares',
+        '--size',
+        '0.01',
+        '--runs',
+        '2',
+        '--warmup',
+        '0',
+        '--min-time',
+        '0.05',
+        '--export-json',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('▸ cpu-fresh (sum-of-squares) …');
+    expect(run.stderr).not.toContain('\r');
+    const [record] = (JSON.parse(readFileSync(file, 'utf8')) as { results: { times: number[] }[] })
+      .results;
+    const times = record?.times ?? [];
+    expect(times.length).toBeGreaterThan(2);
+    expect(times.reduce((sum, time) => sum + time, 0)).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it('sweeps a setting, tags every row with its value, and exports the crossovers', () => {
+    const file = join(root, 'sweep.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--root',
+        root,
+        '--job',
+        'sum-of-squares',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--sweep',
+        'size=0.01,0.02',
+        '--export-json',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Sweep of size, sum-of-squares');
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      results: { strategy: string; parameters: Record<string, string> }[];
+      sweep: { parameter: string; values: number[] };
+      crossovers: { strategy: string }[];
+    };
+    expect(exported.sweep).toEqual({ parameter: 'size', values: [0.01, 0.02] });
+    expect(exported.results.map((result) => [result.strategy, result.parameters.size])).toEqual([
+      ['cpu-sync', '0.01'],
+      ['cpu-fresh', '0.01'],
+      ['cpu-sync', '0.02'],
+      ['cpu-fresh', '0.02'],
+    ]);
+    expect(exported.crossovers.map((crossover) => crossover.strategy)).toEqual(['cpu-fresh']);
+  });
+});
+
 describe('pnpm bench on bad input', () => {
   const bench = (...args: string[]) =>
     spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -187,6 +268,11 @@ describe('pnpm bench on bad input', () => {
     [['--job', 'fibonacci'], /unknown 'fibonacci'/],
     [['--workload', 'gpu'], /unknown 'gpu'/],
     [['--fast'], /^error: unknown option '--fast'/],
+    [['--sweep', 'threads=1,2'], /'threads=1,2' is not a sweep/],
+    [['--sweep', 'workers=1,0'], /'0' is not a positive whole number/],
+    [['--min-time', '-1'], /^error: option '--min-time <seconds>' argument '-1' is invalid/],
+    [['--size', '20', '--job', 'sum-of-squares'], /^error: size 20 is too big for sum-of-squares/],
+    [['--only', 'cpu-asyncio:fast'], /^error: unknown variant 'fast' of cpu-asyncio/],
   ])('%j: one line naming the problem, exit code 2', (args, message) => {
     const run = bench(...args);
     expect(run.status).toBe(2);

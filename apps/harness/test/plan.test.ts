@@ -32,6 +32,7 @@ const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
   warmup: 1,
   latency: 25,
   pages: 160,
+  size: 1,
   root: '/x',
   ...overrides,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, summarize } from '../src/stats.js';
+import { modifiedZScores, OUTLIER_THRESHOLD, quantile, summarize } from '../src/stats.js';
 
 describe('summarize', () => {
   it('matches hand-computed figures: sample standard deviation, median of an even count', () => {
@@ -35,5 +35,23 @@ describe('quantile', () => {
     expect(quantile(values, 0.5)).toBe(35);
     expect(quantile(values, 0.99)).toBeCloseTo(49.6, 10);
     expect(quantile(values, 1)).toBe(50);
+  });
+});
+
+describe('modifiedZScores', () => {
+  it('flags what hyperfine flags: one outlier among close values, none in a normal sample', () => {
+    const flagged = (values: number[]) =>
+      modifiedZScores(values).filter((score) => Math.abs(score) > OUTLIER_THRESHOLD).length;
+    expect(flagged([-0.2, 0.0, 0.2])).toBe(0);
+    expect(flagged([-0.2, 0.0, 0.2, 4.0])).toBe(1);
+    expect(flagged([0.5, 0.3, 0.29, 0.31, 0.3])).toBe(1);
+    expect(
+      flagged([
+        2.33269488, 1.42195907, -0.57527698, -0.31293437, 2.2948158, 0.75813273, -1.0712388,
+        -0.96394741, -1.15897446, 1.10976285,
+      ]),
+    ).toBe(0);
+    // When more than half the values are equal the MAD is 0: any other value is an outlier.
+    expect(flagged([10, 10, 10, 10, 10, 10, 10, 100])).toBe(1);
   });
 });

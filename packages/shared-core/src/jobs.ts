@@ -1,4 +1,4 @@
-import { fib, sumOfSquares } from './kernels.js';
+import { fib, MAX_SUM_OF_SQUARES_N, sumOfSquares } from './kernels.js';
 import type { CpuResult } from './results.js';
 import type { CpuInput, IoInput, Workload } from './strategy.js';
 
@@ -54,9 +54,19 @@ export function fibInput(n = 35, count = 20): CpuInput {
   return { job: 'fib', items: Array.from({ length: count }, () => n) };
 }
 
-/** The default input of a CPU job. */
-export function cpuInput(job: CpuJobName): CpuInput {
-  return job === 'fib' ? fibInput() : sumOfSquaresInput();
+const GOLDEN_RATIO = (1 + Math.sqrt(5)) / 2;
+
+/** Largest `size` the sum-of-squares job can be scaled by and stay exact. */
+export const MAX_SUM_OF_SQUARES_SIZE =
+  Math.floor(((MAX_SUM_OF_SQUARES_N - 19) / 5_000_000) * 10) / 10;
+
+/**
+ * The input of a CPU job, its work scaled by `size` (1 is the article's). Sums scale n;
+ * naive fib(n) makes about φⁿ calls, so fib scales by adding log_φ(size) to n.
+ */
+export function cpuInput(job: CpuJobName, size = 1): CpuInput {
+  if (job === 'sum-of-squares') return sumOfSquaresInput(size);
+  return fibInput(35 + Math.round(Math.log(size) / Math.log(GOLDEN_RATIO)));
 }
 
 /** One CPU task: what every CPU strategy runs for each item, wherever it runs it. */

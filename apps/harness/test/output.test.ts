@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResult, BenchRow } from '../src/bench.js';
+import type { BenchOptions } from '../src/options.js';
+import { summarize } from '../src/stats.js';
+import { crossovers, renderSweep } from '../src/sweep.js';
+import { renderMarkdown, renderTables } from '../src/table.js';
+import { verdict } from '../src/verdict.js';
+import { warningsFor } from '../src/warnings.js';
+
+const options: BenchOptions = { runs: 3, warmup: 1, latency: 25, pages: 160, size: 1, root: '/x' };
+
+function row(
+  strategy: string,
+  model: string,
+  timesMs: number[],
+  extra: Partial<BenchRow> = {},
+): BenchRow {
+  return {
+    strategy,
+    job: 'fib',
+    workload: 'cpu',
+    model,
+    concurrency: 2,
+    setupMs: 50,
+    coldMs: timesMs[0],
+    timesMs,
+    summary: summarize(timesMs),
+    runsOk: timesMs.map(() => true),
+    differences: [],
+    ok: true,
+    events: [],
+    parameters: { size: '1' },
+    ...extra,
+  };
+}
+
+describe('warnings', () => {
+  it('says nothing about steady runs', () => {
+    expect(warningsFor(row('cpu-sync', 'sequential', [100, 101, 100, 99]))).toEqual([]);
+  });
+
+  it('flags a slow first run, an outlier, and runs that vary wildly', () => {
+    expect(warningsFor(row('a', 'threads', [300, 100, 101, 100, 99]))[0]).toMatch(
+      /first measured run was significantly slower/,
+    );
+    expect(warningsFor(row('a', 'threads', [100, 101, 300, 100, 99]))[0]).toMatch(
+      /Statistical outliers/,
+    );
+    expect(warningsFor(row('a', 'threads', [100, 150, 60, 130]))).toEqual([
+      expect.stringMatching(/Runs vary widely \(σ = \d+% of the mean\)/),
+    ]);
+  });
+});
+
+describe('verdict', () => {
+  it('names the fastest model in the article’s terms and the others’ speed-ups', () => {
+    const result: BenchResult = {
+      options,
+      cores: 2,
+      rows: [
+        row('cpu-sync', 'sequential', [1000], { speedup: 1, reference: true }),
+        row('cpu-threading', 'threads', [510], { speedup: 1.96 }),
+        row('cpu-asyncio', 'async', [1005], { speedup: 0.99 }),
+        row('cpu-broken', 'processes', [100], { speedup: 10, ok: false }),
+      ],
+    };
+    expect(verdict(result)).toEqual([
+      'CPU-bound (fib): threading (cpu-threading) fastest, 1.96x vs sync (in CPython the GIL makes threads slower than sync here; Node threads run in parallel); asyncio (cpu-asyncio) 0.99x.',
+    ]);
+  });
+});
+
+describe('sweeps', () => {
+  const at = (
+    strategy: string,
+    model: string,
+    size: number,
+    median: number,
+    setupMs: number,
+    reference = false,
+  ) =>
+    row(strategy, model, [median], {
+      parameters: { size: String(size) },
+      setupMs,
+      coldMs: median,
+      reference,
+    });
+  const result: BenchResult = {
+    options: { ...options, sweep: { parameter: 'size', values: [0.1, 1, 10] } },
+    sweep: { parameter: 'size', values: [0.1, 1, 10] },
+    cores: 2,
+    rows: [
+      at('cpu-sync', 'sequential', 0.1, 10, 0, true),
+      at('cpu-sync', 'sequential', 1, 100, 0, true),
+      at('cpu-sync', 'sequential', 10, 1000, 0, true),
+      at('cpu-threading', 'threads', 0.1, 12, 80),
+      at('cpu-threading', 'threads', 1, 55, 80),
+      at('cpu-threading', 'threads', 10, 510, 80),
+      at('cpu-asyncio', 'async', 0.1, 9, 0),
+      at('cpu-asyncio', 'async', 1, 101, 0),
+      at('cpu-asyncio', 'async', 10, 1001, 0),
+    ],
+  };
+
+  it('finds where a strategy starts to beat sync for good, with and without its set-up', () => {
+    expect(crossovers(result)).toEqual([
+      { job: 'fib', strategy: 'cpu-threading', parameter: 'size', warm: 1, withSetup: 10 },
+      { job: 'fib', strategy: 'cpu-asyncio', parameter: 'size', warm: null, withSetup: null },
+    ]);
+  });
+
+  it('prints a table per job with a column per value, and the crossovers', () => {
+    const text = renderSweep(result);
+    expect(text).toContain('size 0.1');
+    expect(text).toContain('size 10');
+    expect(text).toMatch(/cpu-threading\s+│ 12\.0 ms\s+│ 55\.0 ms\s+│ 510 ms/);
+    expect(text).toContain(
+      'cpu-threading (fib): beats sync from size 1 on warm runs; from size 10 counting its set-up and first run.',
+    );
+    expect(text).toContain('cpu-asyncio (fib): never beats sync in this range on warm runs');
+  });
+});
+
+describe('tables', () => {
+  const result: BenchResult = {
+    options,
+    cores: 2,
+    rows: [
+      row('cpu-sync', 'sequential', [1000, 1010, 990], { speedup: 1, reference: true }),
+      row('cpu-wrong', 'threads', [500, 505, 495], {
+        ok: false,
+        runsOk: [false, false, false],
+        differences: [
+          {
+            index: 3,
+            expected: { input: '35', value: '9227465' },
+            actual: { input: '35', value: '1' },
+          },
+        ],
+      }),
+    ],
+  };
+
+  it('prints plain text without colours unless asked', () => {
+    const text = renderTables(result);
+    expect(text).not.toContain('\x1b[');
+    expect(text).toContain('DIFF (1)');
+    expect(text).toContain(
+      'cpu-wrong (fib) differs from the reference at item 3: expected input=35 value=9227465, got input=35 value=1',
+    );
+    expect(renderTables(result, true)).toContain('\x1b[');
+  });
+
+  it('exports the same table as Markdown', () => {
+    const markdown = renderMarkdown(result);
+    expect(markdown).toMatch(
+      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; 3 runs after 1 warm-up\n\n\| strategy \| job \| model \|/,
+    );
+    expect(markdown).toContain('| cpu-sync | fib | sequential | 2 | 1.00 s |');
+    expect(markdown).toContain('| DIFF (1) |');
+  });
+});
