@@ -1,4 +1,5 @@
 import net, { type Socket } from 'node:net';
+import type { FaultName } from './fault-urls.js';
 import type { Latency } from './latency.js';
 import type { Page } from './pages.js';
 
@@ -36,23 +37,52 @@ export interface ServerStats {
   open: number;
   /** Most connections open at once since the last reset. */
   peakOpen: number;
+  /** Requests each fault route began to answer (after the latency) since the last reset. */
+  faults: Record<FaultName, number>;
+  /** Body bytes the streaming fault routes (drip, huge) handed to sockets since the last reset. */
+  streamedBytes: number;
+  /** Resident memory of the server process, in bytes, when these stats were taken. */
+  rss: number;
 }
+
+const noFaults = (): Record<FaultName, number> => ({
+  status: 0,
+  reset: 0,
+  hang: 0,
+  drip: 0,
+  short: 0,
+  redirectLoop: 0,
+  huge: 0,
+});
 
 export class Stats {
   connections = 0;
   requests = 0;
   open = 0;
   peakOpen = 0;
+  faults = noFaults();
+  streamedBytes = 0;
 
   reset(): void {
     this.connections = 0;
     this.requests = 0;
     this.peakOpen = this.open;
+    this.faults = noFaults();
+    this.streamedBytes = 0;
   }
 
   snapshot(): ServerStats {
-    const { connections, requests, open, peakOpen } = this;
-    return { connections, requests, open, peakOpen };
+    const { connections, requests, open, peakOpen, streamedBytes } = this;
+    const faults = { ...this.faults };
+    return {
+      connections,
+      requests,
+      open,
+      peakOpen,
+      faults,
+      streamedBytes,
+      rss: process.memoryUsage.rss(),
+    };
   }
 }
 
