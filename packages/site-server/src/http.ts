@@ -1,4 +1,5 @@
 import net, { type Socket } from 'node:net';
+import type { FaultName } from './fault-urls.js';
 import type { Latency } from './latency.js';
 import type { Page } from './pages.js';
 
@@ -19,6 +20,8 @@ import type { Page } from './pages.js';
 export interface RequestHead {
   readonly method: string;
   readonly path: string;
+  /** The request target after `?`, or '' if it has none. */
+  readonly query: string;
   readonly close: boolean;
 }
 
@@ -34,23 +37,52 @@ export interface ServerStats {
   open: number;
   /** Most connections open at once since the last reset. */
   peakOpen: number;
+  /** Requests each fault route began to answer (after the latency) since the last reset. */
+  faults: Record<FaultName, number>;
+  /** Body bytes the streaming fault routes (drip, huge) handed to sockets since the last reset. */
+  streamedBytes: number;
+  /** Resident memory of the server process, in bytes, when these stats were taken. */
+  rss: number;
 }
+
+const noFaults = (): Record<FaultName, number> => ({
+  status: 0,
+  reset: 0,
+  hang: 0,
+  drip: 0,
+  short: 0,
+  redirectLoop: 0,
+  huge: 0,
+});
 
 export class Stats {
   connections = 0;
   requests = 0;
   open = 0;
   peakOpen = 0;
+  faults = noFaults();
+  streamedBytes = 0;
 
   reset(): void {
     this.connections = 0;
     this.requests = 0;
     this.peakOpen = this.open;
+    this.faults = noFaults();
+    this.streamedBytes = 0;
   }
 
   snapshot(): ServerStats {
-    const { connections, requests, open, peakOpen } = this;
-    return { connections, requests, open, peakOpen };
+    const { connections, requests, open, peakOpen, streamedBytes } = this;
+    const faults = { ...this.faults };
+    return {
+      connections,
+      requests,
+      open,
+      peakOpen,
+      faults,
+      streamedBytes,
+      rss: process.memoryUsage.rss(),
+    };
   }
 }
 
@@ -58,30 +90,48 @@ const KEEP_ALIVE_SECONDS = 60;
 const MAX_HEAD_BYTES = 16 * 1024;
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
+  302: 'Found',
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
+
+/** Status line and headers of a response whose body is `contentLength` bytes. */
+export function serialiseHead(
+  status: number,
+  contentLength: number,
+  contentType = 'text/plain; charset=utf-8',
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Buffer {
+  const headers = {
+    'Content-Type': contentType,
+    'Content-Length': String(contentLength),
+    'Keep-Alive': `timeout=${KEEP_ALIVE_SECONDS}`,
+    ...extraHeaders,
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return Buffer.from(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${lines.join('')}\r\n`,
+    'latin1',
+  );
+}
 
 /** Status line, headers and body, serialised once, so answering is a single write. */
 export function serialiseResponse(
   status: number,
   body: Buffer,
-  contentType = 'text/plain; charset=utf-8',
-  extraHeaders: Readonly<Record<string, string>> = {},
+  contentType?: string,
+  extraHeaders?: Readonly<Record<string, string>>,
 ): { full: Buffer; head: Buffer } {
-  const headers = {
-    'Content-Type': contentType,
-    'Content-Length': String(body.length),
-    'Keep-Alive': `timeout=${KEEP_ALIVE_SECONDS}`,
-    ...extraHeaders,
-  };
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  const head = Buffer.from(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${lines.join('')}\r\n`,
-    'latin1',
-  );
+  const head = serialiseHead(status, body.length, contentType, extraHeaders);
   return { full: Buffer.concat([head, body]), head };
 }
 
@@ -115,8 +165,9 @@ function parseHead(head: string): RequestHead | undefined {
   if (!method || !target || !version?.startsWith('HTTP/1.')) return undefined;
   const queryAt = target.indexOf('?');
   const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
   const close = version === 'HTTP/1.0' || /\r\nconnection:[ \t]*close/i.test(head.slice(lineEnd));
-  return { method, path, close };
+  return { method, path, query, close };
 }
 
 interface Queued {
@@ -179,7 +230,7 @@ export function createSite(
   });
 
   function respond(socket: Socket, request: RequestHead | undefined): void | Promise<void> {
-    if (!request) return badRequest(socket, { method: 'GET', path: '', close: true });
+    if (!request) return badRequest(socket, { method: 'GET', path: '', query: '', close: true });
     if (request.method !== 'GET' && request.method !== 'HEAD') return notAllowed(socket, request);
     return (routes.get(request.path) ?? notFound)(socket, request);
   }

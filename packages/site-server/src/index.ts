@@ -5,6 +5,16 @@ import type { LatencyOptions } from './latency.js';
 import type { Command, Reply, ServerMessage } from './messages.js';
 import { siteA, siteB } from './pages.js';
 
+export {
+  type FaultName,
+  type FaultOptions,
+  type FaultUrls,
+  faultDefaults,
+  faultStatuses,
+  faultUrls,
+  refusedUrl,
+  statusFaultUrl,
+} from './fault-urls.js';
 export type { ServerStats } from './http.js';
 export type { LatencyOptions } from './latency.js';
 

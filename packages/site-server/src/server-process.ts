@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
+import { faultRoutes } from './faults.js';
 import { createSite, pageResponse, type Responder, Stats } from './http.js';
 import { Latency } from './latency.js';
 import type { Command, Reply, ServerMessage } from './messages.js';
@@ -16,8 +17,9 @@ const send = (message: ServerMessage | Reply) => process.send?.(message);
 async function main(): Promise<void> {
   const latency = new Latency(JSON.parse(process.argv[2] ?? '{}'));
   const stats = new Stats();
+  const faults = faultRoutes(stats);
   const sites: Server[] = [siteA, siteB].map((page) => {
-    const routes = new Map<string, Responder>([['/', pageResponse(page)]]);
+    const routes = new Map<string, Responder>([['/', pageResponse(page)], ...faults]);
     return createSite(routes, latency, stats).listen(0, '127.0.0.1');
   });
   await Promise.all(sites.map((site) => once(site, 'listening')));
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
         break;
     }
   });
+  // Exiting closes every socket with it, so a hung, dripping or huge response never keeps
+  // `close()` waiting: there is nothing to drain or say goodbye to.
   process.on('disconnect', () => process.exit(0));
 
   const ports = sites.map((site) => (site.address() as AddressInfo).port);
