@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import {
+  type BenchJobName,
   type CpuInput,
   cpuInput,
   downloadInput,
   findStrategies,
   type IoInput,
-  type JobName,
   MAX_SUM_OF_SQUARES_SIZE,
   type Result,
 } from '@speedup/shared-core';
@@ -31,8 +31,8 @@ export interface BenchResult {
 export interface BenchHooks {
   readonly signal?: AbortSignal;
   /** Called when a strategy starts being measured, and with progress while it runs. */
-  readonly onStart?: (strategy: string, job: JobName) => void;
-  readonly onProgress?: (strategy: string, job: JobName, progress: Progress) => void;
+  readonly onStart?: (strategy: string, job: BenchJobName) => void;
+  readonly onProgress?: (strategy: string, job: BenchJobName, progress: Progress) => void;
   readonly onRow?: (row: BenchRow) => void;
 }
 
@@ -40,7 +40,7 @@ export interface BenchHooks {
 const REFERENCE_IGNORES = new Set(['workers', 'concurrency']);
 
 function inputFor(
-  job: JobName,
+  job: BenchJobName,
   options: BenchOptions,
   server: SiteServer | undefined,
 ): IoInput | CpuInput {
@@ -185,7 +185,7 @@ export async function runBench(
   const server = needsServer ? await startSiteServer({ latency: options.latency }) : undefined;
   const rows: BenchRow[] = [];
   const expectedByInput = new Map<string, Result[]>();
-  const referenceRows = new Map<JobName, BenchRow>();
+  const referenceRows = new Map<BenchJobName, BenchRow>();
   try {
     for (const value of options.sweep?.values ?? [undefined]) {
       const effective = atSweepValue(options, value);

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type BenchJobName,
   DEFAULT_LATENCY_MS,
   DEFAULT_PAGES,
-  type JobName,
   jobNames,
   type Workload,
 } from '@speedup/shared-core';
@@ -30,7 +30,7 @@ export interface BenchOptions {
   /** Strategy names (package folders, or `name:variant`); all when undefined. */
   readonly only?: readonly string[];
   readonly workload?: Workload;
-  readonly jobs?: readonly JobName[];
+  readonly jobs?: readonly BenchJobName[];
   /** Measured runs per strategy and job: exactly this many, or at least this many with `minTime`. */
   readonly runs: number;
   /** Keep measuring until the measured runs add up to this many milliseconds. */
@@ -92,7 +92,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option(
       '--job <jobs>',
       `comma-separated jobs: ${jobNames.join(', ')}`,
-      oneOf<JobName>(jobNames),
+      oneOf<BenchJobName>(jobNames),
     )
     .option(
       '--runs <n>',
@@ -152,7 +152,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     );
   parseCommandLine(program, argv);
   const { job, minTime, ...rest } = program.opts<
-    Omit<BenchOptions, 'jobs' | 'minTime'> & { job?: JobName[]; minTime?: number }
+    Omit<BenchOptions, 'jobs' | 'minTime'> & { job?: BenchJobName[]; minTime?: number }
   >();
   return { ...rest, jobs: job, minTime: minTime === undefined ? undefined : minTime * 1000 };
 }

@@ -1,4 +1,4 @@
-import { type JobName, jobs, type StrategyPackage } from '@speedup/shared-core';
+import { type BenchJobName, jobs, type StrategyPackage } from '@speedup/shared-core';
 import type { BenchOptions } from './options.js';
 
 /** A strategy package, run plainly or as one of the variants it declares. */
@@ -11,7 +11,7 @@ export interface Contender {
 
 /** One job and the strategies that run it, reference first. */
 export interface PlannedJob {
-  readonly job: JobName;
+  readonly job: BenchJobName;
   /** The sequential strategy whose results every other strategy must reproduce. */
   readonly reference: StrategyPackage;
   /** Whether the reference is benchmarked too, or only run once for its results. */

@@ -1,7 +1,7 @@
 import {
+  type BenchJobName,
   type Difference,
   diffResults,
-  type JobName,
   type Model,
   type TaskEvent,
   type Workload,
@@ -17,7 +17,7 @@ export interface BenchRow {
   readonly variant?: string;
   /** Whether this is the job's sequential reference, whose results the others must match. */
   readonly reference?: boolean;
-  readonly job: JobName;
+  readonly job: BenchJobName;
   readonly workload: Workload;
   readonly model: Model;
   /** Tasks the strategy ran at once (pool size, in-flight limit, or 1). */
@@ -66,7 +66,7 @@ function closestToMedian(runs: readonly RunRecord[]): RunRecord | undefined {
 
 export function rowFrom(
   { pkg, variant, label }: Contender,
-  job: JobName,
+  job: BenchJobName,
   report: MeasureReport,
   reference: RunRecord['results'],
   parameters: Record<string, string>,
@@ -101,7 +101,7 @@ export function rowFrom(
 
 export function failedRow(
   { pkg, variant, label }: Contender,
-  job: JobName,
+  job: BenchJobName,
   error: unknown,
   parameters: Record<string, string>,
 ): BenchRow {

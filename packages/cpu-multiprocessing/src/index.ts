@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+import { crashedComputation, defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
 
 /**
  * The article's multiprocessing version: a pool of child processes, one per CPU like
@@ -20,7 +20,7 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Like `pool.map(cpu_bound, numbers)`: every item goes to the pool at once.
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options),
+      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
       close: () => pool.terminate(),
     };
   },

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+import { crashedComputation, defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
 
 /**
  * A pool of worker threads, one per core. In the article this is slower than doing
@@ -21,7 +21,7 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Every item goes to the pool at once; each thread takes the next as soon as it is free.
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options),
+      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
       close: () => pool.terminate(),
     };
   },

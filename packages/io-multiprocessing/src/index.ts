@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+import { crashedPage, defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
 
 /**
  * The article's multiprocessing version: a pool of child processes, one per CPU like
@@ -20,7 +20,7 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Every URL goes to the pool at once; each process takes the next one when free.
-      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options),
+      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
       close: () => pool.terminate(),
     };
   },

@@ -1,4 +1,4 @@
-import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+import { crashedPage, defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
 
 /** The article found 5 to 10 threads fastest for its downloads, and uses 5. */
 const DEFAULT_WORKERS = 5;
@@ -23,7 +23,7 @@ export default defineStrategy({
       concurrency: workers,
       // Like `executor.map(download_site, sites)`: every URL goes to the pool at once,
       // and each thread takes the next one as soon as it is free.
-      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options),
+      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
       close: () => pool.terminate(),
     };
   },

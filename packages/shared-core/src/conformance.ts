@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { pageBodies, type SiteServer, startSiteServer } from '@speedup/site-server';
+import {
+  faultUrls,
+  pageBodies,
+  refusedUrl,
+  type SiteServer,
+  startSiteServer,
+} from '@speedup/site-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashModes } from './crash.js';
 import { downloadInput, fibInput, sumOfSquaresInput } from './jobs.js';
+import { HTTP_LIMITS_VARIABLE, setHttpLimits } from './limits.js';
 import { loadStrategy, readStrategyPackage } from './packages.js';
 import { childPids } from './processes.js';
-import { type CpuResult, diffResults, type PageResult } from './results.js';
+import { type CpuResult, diffResults, type PageError, type PageResult } from './results.js';
 import type {
   CpuInput,
   CpuStrategy,
@@ -198,9 +206,65 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
     await runCollecting(await load(), setup, downloadInput(server.sites, 20));
     await expectNothingLeftRunning(before);
   });
+
+  it('turns every failing page into a record with its error, downloads the rest, and cleans up', async () => {
+    const before = snapshot();
+    const [siteA, siteB] = server.sites;
+    const fault = faultUrls(siteA, { dripInterval: 5_000 });
+    const cases: [url: string, error: PageError | undefined][] = [
+      [siteA, undefined],
+      [fault.status500, 'http_status'],
+      [siteB, undefined],
+      [fault.status404, 'http_status'],
+      [fault.reset, 'reset'],
+      [fault.hang, 'timeout'],
+      [fault.drip, 'timeout'],
+      [fault.short, 'reset'],
+      [fault.redirectLoop, 'too_many_redirects'],
+      [fault.huge, 'too_large'],
+      [await refusedUrl(), 'refused'],
+      [siteB, undefined],
+    ];
+    const input: IoInput = { job: 'download', items: cases.map(([url]) => url) };
+    const { results } = await withHttpLimits(
+      { connectTimeout: 2_000, headersTimeout: 500, bodyTimeout: 500, maxBytes: 1024 * 1024 },
+      async () => runCollecting(await load(), setup, input),
+    );
+    expect(results.map((page) => page.error)).toEqual(cases.map(([, error]) => error));
+    expect(results.map((page) => page.status)).toEqual([
+      200, 500, 200, 404, 0, 0, 0, 0, 0, 0, 0, 200,
+    ]);
+    const working = [0, 2, 11];
+    const expected = expectedPages(server, {
+      job: 'download',
+      items: working.map((i) => input.items[i] as string),
+    });
+    expect(
+      diffResults(
+        expected,
+        working.map((i) => results[i] as PageResult),
+      ),
+    ).toEqual([]);
+    await expectNothingLeftRunning(before);
+  }, 20_000);
 }
 
-function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions): void {
+/** Runs `task` with these download limits in force for every session it creates, then restores them. */
+async function withHttpLimits<T>(
+  limits: Parameters<typeof setHttpLimits>[0],
+  task: () => Promise<T>,
+): Promise<T> {
+  const saved = process.env[HTTP_LIMITS_VARIABLE];
+  setHttpLimits(limits);
+  try {
+    return await task();
+  } finally {
+    if (saved === undefined) delete process.env[HTTP_LIMITS_VARIABLE];
+    else process.env[HTTP_LIMITS_VARIABLE] = saved;
+  }
+}
+
+function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: string): void {
   // Sizes differ so tasks finish out of order on parallel strategies: order must still hold.
   const mixedFib: CpuInput = { job: 'fib', items: [24, 3, 26, 0, 1, 20, 25, 12, 22, 2] };
   const smallSums = sumOfSquaresInput(0.02);
@@ -253,6 +317,44 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions): void {
     await runCollecting(await load(), setup, fibInput(20, 8));
     await expectNothingLeftRunning(before);
   });
+
+  it('turns a task that throws into a failed record and computes the rest', async () => {
+    const { none, throw: throws } = crashModes;
+    const input: CpuInput = { job: 'crash', items: [none, throws, none] };
+    const { results } = await runCollecting(await load(), setup, input);
+    expect(results.map((result) => [result.value, result.error])).toEqual([
+      ['0', undefined],
+      ['', 'failed'],
+      ['0', undefined],
+    ]);
+  });
+
+  // Only where tasks run in worker threads or child processes can a task kill its worker
+  // without killing the caller.
+  if (model === 'threads' || model === 'processes') {
+    it('loses only the task whose worker dies; the pool replaces the worker and carries on', async () => {
+      const before = snapshot();
+      const { none, throwLater, exit, kill, outOfMemory } = crashModes;
+      // Killing itself with a signal ends a whole process: only a process worker can.
+      const deaths =
+        model === 'processes'
+          ? [throwLater, exit, kill, outOfMemory]
+          : [throwLater, exit, outOfMemory];
+      const items = deaths.flatMap((mode) => [none, mode]).concat(none);
+      const runner = await (await load()).setup(setup);
+      try {
+        const results = await runner.run({ job: 'crash', items });
+        expect(results.map((result) => result.error)).toEqual(
+          items.map((mode) => (mode === none ? undefined : 'crashed')),
+        );
+        const again = fibInput(20, 8);
+        expect(diffResults(expectedCpu(again), await runner.run(again))).toEqual([]);
+      } finally {
+        await runner.close();
+      }
+      await expectNothingLeftRunning(before);
+    }, 30_000);
+  }
 }
 
 /** Registers the contract's tests for the strategy package in `packageDir`. */
@@ -289,6 +391,6 @@ export function conformance(
     });
 
     if (pkg.workload === 'io') ioSuite(load as () => Promise<IoStrategy>, setup);
-    else cpuSuite(load as () => Promise<CpuStrategy>, setup);
+    else cpuSuite(load as () => Promise<CpuStrategy>, setup, pkg.model);
   });
 }

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
+import { httpLimits } from './limits.js';
 import type { PageError, PageResult } from './results.js';
 import type { HttpSession } from './session.js';
 
 export interface DownloadOptions {
   /** Gives up on the page: the returned promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
-  /** Largest body accepted, in bytes; bytes are counted as they arrive. Default 10 MiB. */
+  /** Largest body accepted, in bytes, counted as they arrive. Default: `httpLimits().maxBytes`. */
   readonly maxBytes?: number;
   /** Redirects followed before giving up. Default 5. */
   readonly maxRedirects?: number;
 }
 
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 5;
 
 class PageFailure extends Error {
@@ -113,7 +113,7 @@ export async function downloadPage(
   url: string,
   {
     signal,
-    maxBytes = DEFAULT_MAX_BYTES,
+    maxBytes = httpLimits().maxBytes,
     maxRedirects = DEFAULT_MAX_REDIRECTS,
   }: DownloadOptions = {},
 ): Promise<PageResult> {

@@ -1,17 +1,22 @@
+import { crash } from './crash.js';
 import { fib, MAX_SUM_OF_SQUARES_N, sumOfSquares } from './kernels.js';
-import type { CpuResult } from './results.js';
+import { type CpuResult, failedComputation } from './results.js';
 import type { CpuInput, IoInput, Workload } from './strategy.js';
+import { type Timed, timed } from './tasks.js';
 
 /**
  * The article's jobs, defined once so every strategy gets identical inputs.
  */
 
 export type IoJobName = 'download';
-export type CpuJobName = 'sum-of-squares' | 'fib';
+/** CPU jobs: the two `pnpm bench` runs, and `crash`, which fault tests run. */
+export type CpuJobName = 'sum-of-squares' | 'fib' | 'crash';
 export type JobName = IoJobName | CpuJobName;
+/** The jobs `pnpm bench` runs. */
+export type BenchJobName = Exclude<JobName, 'crash'>;
 
 export interface JobInfo {
-  readonly name: JobName;
+  readonly name: BenchJobName;
   readonly workload: Workload;
   readonly description: string;
 }
@@ -26,7 +31,11 @@ export const jobs: readonly JobInfo[] = [
   { name: 'fib', workload: 'cpu', description: 'naive recursive fib(35), 20 times (2024)' },
 ];
 
+/** The jobs `pnpm bench` can run. */
 export const jobNames = jobs.map((job) => job.name);
+
+/** Every job a CPU strategy must be able to run, `crash` included. */
+export const cpuJobNames: readonly CpuJobName[] = ['sum-of-squares', 'fib', 'crash'];
 
 /** The article downloads `[site A, site B] * 80`: 160 pages, alternating sites. */
 export const DEFAULT_PAGES = 160;
@@ -64,13 +73,33 @@ export const MAX_SUM_OF_SQUARES_SIZE =
  * The input of a CPU job, its work scaled by `size` (1 is the article's). Sums scale n;
  * naive fib(n) makes about φⁿ calls, so fib scales by adding log_φ(size) to n.
  */
-export function cpuInput(job: CpuJobName, size = 1): CpuInput {
+export function cpuInput(job: Exclude<BenchJobName, 'download'>, size = 1): CpuInput {
   if (job === 'sum-of-squares') return sumOfSquaresInput(size);
   return fibInput(35 + Math.round(Math.log(size) / Math.log(GOLDEN_RATIO)));
 }
 
-/** One CPU task: what every CPU strategy runs for each item, wherever it runs it. */
+const kernels: Record<CpuJobName, (n: number) => number | bigint> = {
+  'sum-of-squares': sumOfSquares,
+  fib,
+  crash,
+};
+
+/**
+ * One CPU task: what every CPU strategy runs for each item, wherever it runs it. A task
+ * that throws becomes a failed record, so one bad item never sinks the others.
+ */
 export function compute(job: CpuJobName, n: number): CpuResult {
-  const value = job === 'fib' ? fib(n) : sumOfSquares(n);
-  return { input: String(n), value: String(value) };
+  try {
+    return { input: String(n), value: String(kernels[job](n)) };
+  } catch (error) {
+    return failedComputation(n, error);
+  }
 }
+
+/**
+ * The methods a CPU worker serves: every CPU job, timed where it runs. A worker file
+ * is then one line: `workerpool.worker(cpuTasks)`.
+ */
+export const cpuTasks = Object.fromEntries(
+  cpuJobNames.map((job) => [job, (n: number) => timed(() => compute(job, n))]),
+) as Record<CpuJobName, (n: number) => Promise<Timed<CpuResult>>>;

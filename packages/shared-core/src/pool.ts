@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
 import type { RunOptions } from './strategy.js';
-import { report, type Timed } from './tasks.js';
+import { clock, report, type Timed } from './tasks.js';
 
 /**
  * The plumbing of every pool strategy, on workerpool: start a pool and know when it is
@@ -9,6 +9,9 @@ import { report, type Timed } from './tasks.js';
  */
 
 export type Pool = workerpool.Pool;
+
+/** Heap limit of every worker thread and process, in MB. */
+const WORKER_MEMORY_MB = 512;
 
 export interface PoolOptions {
   /** How many workers: exactly this many are started, and never more. */
@@ -24,8 +27,12 @@ export interface PoolOptions {
 export async function startPool(script: URL, { workers, type }: PoolOptions): Promise<Pool> {
   const pool = workerpool.pool(fileURLToPath(script), {
     workerType: type,
+    // Exactly `workers` workers, always: one that dies is replaced at once.
     minWorkers: workers,
     maxWorkers: workers,
+    // A task that runs away with memory ends its own worker, not this process.
+    workerThreadOpts: { resourceLimits: { maxOldGenerationSizeMb: WORKER_MEMORY_MB } },
+    forkOpts: { execArgv: [`--max-old-space-size=${WORKER_MEMORY_MB}`] },
   });
   // `methods` is built into every workerpool worker. A worker holding an unanswered call
   // gets no other, so `workers` calls reach `workers` different workers, and all of them
@@ -35,30 +42,54 @@ export async function startPool(script: URL, { workers, type }: PoolOptions): Pr
 }
 
 /**
- * Calls `method` on the pool once per item, all handed over at once (workers take them
- * in turn), and returns the results in input order: Python's `executor.map`.
- * `method` must return `timed(...)`, so every task's span reaches `onTask`.
- * An abort cancels every task not yet finished and rejects with the abort reason.
+ * Calls `method` on the pool once per item and returns the results in input order:
+ * Python's `executor.map`. Each worker takes the next item as soon as it is free.
+ * `method` must return `timed(...)`, so every task's span reaches `onTask`. A task whose
+ * worker dies (it exits, is killed, runs out of memory) becomes `whenWorkerDies(item,
+ * error)`; the pool replaces the worker and the other tasks go on. An abort cancels the
+ * tasks in flight, starts no more, and rejects with the abort reason.
  */
 export async function mapOnPool<Item, Result>(
   pool: Pool,
   method: string,
   items: readonly Item[],
   { signal, onTask }: RunOptions = {},
+  whenWorkerDies: (item: Item, error: unknown) => Result,
 ): Promise<Result[]> {
   signal?.throwIfAborted();
-  const tasks = items.map((item) => pool.exec(method, [item]));
-  const cancelAll = () => {
-    for (const task of tasks) task.cancel();
+  const results: Result[] = new Array(items.length);
+  const inFlight = new Set<ReturnType<Pool['exec']>>();
+  const cancelInFlight = () => {
+    for (const task of inFlight) task.cancel();
   };
-  signal?.addEventListener('abort', cancelAll, { once: true });
+  signal?.addEventListener('abort', cancelInFlight, { once: true });
+
+  // Items are handed over one per free worker rather than all queued in workerpool at
+  // once: after a worker dies, workerpool can fail to hand its queue to the
+  // replacement, while a task handed over later always reaches a live worker.
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      signal?.throwIfAborted();
+      const item = items[index] as Item;
+      const started = clock();
+      const task = pool.exec(method, [item]);
+      inFlight.add(task);
+      try {
+        results[index] = report(index, (await task) as Timed<Result>, onTask);
+      } catch (error) {
+        signal?.throwIfAborted();
+        onTask?.({ index, worker: 'lost worker', start: started, end: clock() });
+        results[index] = whenWorkerDies(item, error);
+      } finally {
+        inFlight.delete(task);
+      }
+    }
+  };
   try {
-    return await Promise.all(
-      tasks.map(async (task, index) => report(index, (await task) as Timed<Result>, onTask)),
-    );
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
+    await Promise.all(Array.from({ length: pool.maxWorkers ?? 1 }, worker));
+    return results;
   } finally {
-    signal?.removeEventListener('abort', cancelAll);
+    signal?.removeEventListener('abort', cancelInFlight);
   }
 }

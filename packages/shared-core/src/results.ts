@@ -17,8 +17,17 @@ export type PageError =
   | 'too_large'
   /** Redirects went on past the limit. */
   | 'too_many_redirects'
+  /** The worker thread or process running the download died. */
+  | 'crashed'
   /** Any other failure; the message goes to `detail`. */
   | 'failed';
+
+/** Why a CPU task has no value. */
+export type TaskError =
+  /** The computation threw (a bad input, for instance); the message goes to `detail`. */
+  | 'failed'
+  /** The worker thread or process running it died. */
+  | 'crashed';
 
 /** One downloaded page. */
 export interface PageResult {
@@ -31,14 +40,18 @@ export interface PageResult {
   readonly sha256: string;
   /** Set when the download failed. */
   readonly error?: PageError;
-  /** A human-readable cause, for `failed`. Not compared between strategies. */
+  /** A human-readable cause. Not compared between strategies. */
   readonly detail?: string;
 }
 
 /** One CPU task: the input and the exact value, both as decimal strings. */
 export interface CpuResult {
   readonly input: string;
+  /** Empty when the task failed. */
   readonly value: string;
+  readonly error?: TaskError;
+  /** A human-readable cause. Not compared between strategies. */
+  readonly detail?: string;
 }
 
 export type Result = PageResult | CpuResult;
@@ -50,6 +63,23 @@ export interface Difference<R extends Result = Result> {
   readonly expected: R | undefined;
   /** The candidate's record; undefined when it is missing. */
   readonly actual: R | undefined;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The record of a page whose worker died while downloading it. */
+export function crashedPage(url: string, error: unknown): PageResult {
+  return { url, status: 0, bytes: 0, sha256: '', error: 'crashed', detail: messageOf(error) };
+}
+
+/** The record of a CPU task whose worker died while computing it. */
+export function crashedComputation(n: number, error: unknown): CpuResult {
+  return { input: String(n), value: '', error: 'crashed', detail: messageOf(error) };
+}
+
+/** The record of a CPU task that threw. */
+export function failedComputation(n: number, error: unknown): CpuResult {
+  return { input: String(n), value: '', error: 'failed', detail: messageOf(error) };
 }
 
 /** Fields that identify a result; free-text fields such as `detail` are not compared. */

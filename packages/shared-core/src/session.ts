@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { httpLimits } from './limits.js';
 
 /**
  * The article's `requests.Session()`: one object that keeps connections open and reuses
@@ -7,38 +8,24 @@ import type { Dispatcher } from 'undici';
  */
 export type HttpSession = Dispatcher;
 
-export interface Timeouts {
-  /** Milliseconds to open a TCP connection. */
-  readonly connect: number;
-  /** Milliseconds from sending a request to receiving the whole response head. */
-  readonly headers: number;
-  /** Milliseconds allowed between two chunks of the body. */
-  readonly body: number;
-}
-
-export const DEFAULT_TIMEOUTS: Timeouts = { connect: 10_000, headers: 30_000, body: 30_000 };
-
 export interface SessionOptions {
   /** Most connections open at once to one site. Default: no limit. */
   readonly connections?: number;
-  readonly timeouts?: Partial<Timeouts>;
 }
 
 /**
- * Creates a session. undici is loaded on the first call, not when this module is
- * imported, so a worker thread that never downloads never pays to load an HTTP client.
+ * Creates a session, with the timeouts of `httpLimits()`. undici is loaded on the first
+ * call, not when this module is imported, so a worker thread that never downloads never
+ * pays to load an HTTP client.
  */
-export async function createSession({
-  connections,
-  timeouts,
-}: SessionOptions = {}): Promise<HttpSession> {
+export async function createSession({ connections }: SessionOptions = {}): Promise<HttpSession> {
   const { Agent } = await import('undici');
-  const limits = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  const limits = httpLimits();
   return new Agent({
     connections: connections ?? null,
-    connect: { timeout: limits.connect },
-    headersTimeout: limits.headers,
-    bodyTimeout: limits.body,
+    connect: { timeout: limits.connectTimeout },
+    headersTimeout: limits.headersTimeout,
+    bodyTimeout: limits.bodyTimeout,
   });
 }
 

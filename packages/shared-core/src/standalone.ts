@@ -9,7 +9,7 @@ import {
   siteUrls,
 } from './cli.js';
 import {
-  type CpuJobName,
+  type BenchJobName,
   cpuInput,
   DEFAULT_LATENCY_MS,
   DEFAULT_PAGES,
@@ -25,6 +25,8 @@ import type { CpuStrategy, IoStrategy, Runner, SetupOptions, TaskEvent } from '.
  * strategy packages so they hold only the lesson.
  */
 
+type CpuBenchJob = Exclude<BenchJobName, 'download'>;
+
 interface StartOptions {
   workers?: number;
   concurrency?: number;
@@ -32,7 +34,7 @@ interface StartOptions {
   latency: number;
   pages: number;
   sites?: string[];
-  job: CpuJobName[];
+  job: CpuBenchJob[];
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -72,7 +74,7 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
     program.option(
       '--job <job>',
       'CPU job: sum-of-squares or fib',
-      oneOf<CpuJobName>(['sum-of-squares', 'fib']),
+      oneOf<CpuBenchJob>(['sum-of-squares', 'fib']),
       ['sum-of-squares'],
     );
   }
@@ -117,7 +119,7 @@ async function startIo(
 async function startCpu(
   strategy: CpuStrategy,
   setupOptions: SetupOptions,
-  job: CpuJobName,
+  job: CpuBenchJob,
 ): Promise<void> {
   const { results, events, setup, work } = await runOnce(strategy, setupOptions, cpuInput(job));
   for (const { index, worker } of events) {
