@@ -18,10 +18,10 @@ import {
 const liveWorkerThreads = () =>
   (process.report.getReport() as { workers: unknown[] }).workers.length;
 
-describe('race demo, case 1: a counter in shared memory', () => {
-  // The demo's defaults: the article's 5,000 tasks × 100, on four workers.
-  const article = { workers: 4, tasks: 5_000, increments: 100 };
+/** The demo's defaults: the article's 5,000 tasks × 100, on four workers. */
+const article = { workers: 4, tasks: 5_000, increments: 100 };
 
+describe('race demo, case 1: a counter in shared memory', () => {
   it('Atomics.add is exact on every run', async () => {
     for (let round = 0; round < 5; round++) {
       expect(await countWithWorkers('atomic', article)).toMatchObject({
@@ -68,7 +68,7 @@ describe('race demo, case 1: a counter in shared memory', () => {
 describe('race demo, case 3: no shared memory', () => {
   it("summing the workers' own counts is exact on every run", async () => {
     for (let round = 0; round < 5; round++) {
-      expect(await countWithWorkers('unshared')).toMatchObject({
+      expect(await countWithWorkers('unshared', article)).toMatchObject({
         expected: 500_000,
         actual: 500_000,
       });

@@ -37,8 +37,9 @@ const options = program.opts<RaceOptions>();
 
 async function rounds(way: CountingWay): Promise<Count[]> {
   const counts: Count[] = [];
-  for (let round = 0; round < options.rounds; round++)
+  for (let round = 0; round < options.rounds; round++) {
     counts.push(await countWithWorkers(way, options));
+  }
   return counts;
 }
 
@@ -68,10 +69,15 @@ console.log(
     countRow('fix: SharedMutex around the same', locked),
   ]),
 );
+const share = count(Math.floor(options.tasks / options.workers) * options.increments);
 console.log(`
-   Lost updates vary from round to round, and a round may lose none: the race is real
-   only when two workers run at the same instant. The fixes are exact every time.
-   SharedMutex is built on Atomics.compareExchange, Atomics.wait and Atomics.notify.
+   Lost updates vary from round to round. A worker loses updates that land between its
+   read and its write; and once V8 has optimised its loop it stops re-reading the counter
+   at all, so a round that ends on a multiple of ${share} (one worker's share) shows a
+   worker writing its own tally over everybody else's. A round where no two workers
+   overlapped loses none.
+   The fixes are exact every time. SharedMutex is built on Atomics.compareExchange,
+   Atomics.wait and Atomics.notify.
 `);
 
 console.log(`2. Async, one thread

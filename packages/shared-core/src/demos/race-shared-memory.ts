@@ -13,12 +13,12 @@ import { SharedMutex } from './shared-mutex.js';
  */
 
 export interface CountingOptions {
-  /** Worker threads counting at once. Default 4. */
-  readonly workers?: number;
-  /** The article's 5,000 tasks, shared out between the workers. */
-  readonly tasks?: number;
+  /** Worker threads counting at once. */
+  readonly workers: number;
+  /** Tasks shared out between the workers: the article has 5,000. */
+  readonly tasks: number;
   /** Times each task adds 1: the article's 100. */
-  readonly increments?: number;
+  readonly increments: number;
 }
 
 export interface Count {
@@ -49,7 +49,7 @@ function shareOut(tasks: number, workers: number): number[] {
  */
 export async function countWithWorkers(
   way: CountingWay,
-  { workers = 4, tasks = 5_000, increments = 100 }: CountingOptions = {},
+  { workers, tasks, increments }: CountingOptions,
 ): Promise<Count> {
   const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const startingLine = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));

@@ -28,6 +28,9 @@ let ownCount = 0;
 const addOne: Record<CountingWay, () => void> = {
   // Read, add, write: three steps. Another worker can write between our read and our
   // write; we then write back the value we read plus one, and its update is lost.
+  // Worse, plain reads of shared memory promise nothing about other threads: once V8
+  // has optimised this loop it may keep the count in a register and never read memory
+  // again, so the last worker to finish writes over everything the others added.
   plain() {
     const seen = counter[0] as number;
     counter[0] = seen + 1;

@@ -11,9 +11,9 @@ const program = new Command('pnpm --filter @speedup/shared-core demo:sessions')
   )
   .option('--pages <n>', 'pages to download, alternating the two sites', positiveInteger, 80)
   .option('--workers <n>', 'worker threads in the pool', positiveInteger, 4)
-  .option('--latency <ms>', 'delay of every response from the local server', nonNegativeNumber, 10);
+  .option('--latency <ms>', 'delay of every response from the local server', nonNegativeNumber, 2);
 parseCommandLine(program, process.argv.slice(2));
-const options = program.opts<Required<SessionsOptions>>();
+const options = program.opts<SessionsOptions>();
 
 const headings: Record<PolicyRun['policy'], string> = {
   'per worker': 'One session per worker (sessionForThisWorker), each worker counting for itself:',

@@ -18,12 +18,12 @@ import type { sessionsWorker, WorkerTally } from './sessions-worker.js';
 export type SessionPolicy = 'per worker' | 'per request';
 
 export interface SessionsOptions {
-  /** Pages to download, alternating the two sites. Default 80. */
-  readonly pages?: number;
-  /** Worker threads in the pool. Default 4. */
-  readonly workers?: number;
-  /** Milliseconds the server waits before each response. Default 10. */
-  readonly latency?: number;
+  /** Pages to download, alternating the two sites. */
+  readonly pages: number;
+  /** Worker threads in the pool. */
+  readonly workers: number;
+  /** Milliseconds the server waits before each response. */
+  readonly latency: number;
 }
 
 export interface PolicyRun {
@@ -85,10 +85,10 @@ async function downloadWithPool(
 
 /** Downloads the same pages with each policy in turn, counting connections at the server. */
 export async function compareSessionPolicies({
-  pages = 80,
-  workers = 4,
-  latency = 10,
-}: SessionsOptions = {}): Promise<PolicyRun[]> {
+  pages,
+  workers,
+  latency,
+}: SessionsOptions): Promise<PolicyRun[]> {
   const server = await startSiteServer({ latency });
   try {
     const urls = downloadInput(server.sites, pages).items;
