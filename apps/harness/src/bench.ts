@@ -71,6 +71,11 @@ export interface BenchResult {
   readonly cores: number;
   /** The local server's latency when it served the I/O job; undefined with `--sites`. */
   readonly latencyMs?: number;
+  /**
+   * Set when one setting was swept: every strategy and job was measured once per value,
+   * and each row's `parameters[parameter]` holds its value as a string.
+   */
+  readonly sweep?: { parameter: 'workers' | 'latency' | 'size'; values: number[] };
 }
 
 export interface BenchHooks {
