@@ -32,6 +32,10 @@ export interface BenchOptions {
   readonly workers?: number;
   readonly concurrency?: number;
   readonly exportJson?: string;
+  /** Folder to write the HTML report into (`index.html`). */
+  readonly report?: string;
+  /** Strategy whose timelines to print in the terminal. */
+  readonly timeline?: string;
   /** Workspace whose `packages/` folder holds the strategies. */
   readonly root: string;
 }
@@ -90,6 +94,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       '--export-json <file>',
       'write every result, with every run time, to a JSON file (hyperfine format)',
     )
+    .option('--report <dir>', 'write an HTML report with charts and timelines to <dir>/index.html')
+    .option('--timeline <strategy>', 'print the timeline of one strategy’s tasks, by folder name')
     .option(
       '--root <dir>',
       'workspace whose packages/ folder holds the strategies',
