@@ -93,7 +93,7 @@ function whatToLookAt(row: BenchRow): string {
   switch (row.model) {
     case 'sequential':
       return io
-        ? 'One lane, one box after another: each download starts only when the previous one has finished, so most of the run is spent waiting.'
+        ? 'One lane, one box after another: each download starts only when the previous one has finished, so every wait adds to the total.'
         : 'One lane, one box after another: one core does all the work while any others sit idle.';
     case 'threads':
       return io
