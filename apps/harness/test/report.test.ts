@@ -120,6 +120,15 @@ describe('the HTML report', () => {
     expect(html).toContain('io-threading, workers 8');
   });
 
+  it('still draws every timeline when the rows do not carry the swept value', () => {
+    const html = renderReport({
+      ...unsweptResult(),
+      sweep: { parameter: 'latency', values: [5, 25] },
+    });
+    expect(count(html, /data-chart="timeline"/g)).toBe(11);
+    expect(html).not.toContain('the timelines are those at');
+  });
+
   it('has no sweep section without a sweep', () => {
     expect(renderReport(unsweptResult())).not.toContain('data-chart="sweep"');
   });

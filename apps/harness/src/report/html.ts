@@ -34,7 +34,7 @@ function ioSource(result: BenchResult): string {
 function jobDescription(job: JobName, rows: readonly BenchRow[], result: BenchResult): string {
   if (job === 'download') {
     const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
-    return `download ${pages} pages (${ioSource(result)})`;
+    return `${pages} pages (${ioSource(result)})`;
   }
   return jobs.find((info) => info.name === job)?.description ?? job;
 }
@@ -163,12 +163,15 @@ ${timelineChart(timeline)}
 function timelinesSection(result: BenchResult): string {
   const { sweep } = result;
   const lastValue = sweep ? Math.max(...sweep.values) : undefined;
-  const shown = result.rows.filter(
-    (row) => !sweep || Number(row.parameters[sweep.parameter]) === lastValue,
+  const atLastValue = result.rows.filter(
+    (row) => sweep && Number(row.parameters[sweep.parameter]) === lastValue,
   );
-  const sweepNote = sweep
-    ? ` With a sweep, the timelines are those at ${escapeText(sweep.parameter)} ${lastValue}, the largest value.`
-    : '';
+  // A sweep draws one timeline per strategy and job, at its largest value, to keep the page short.
+  const shown = atLastValue.length > 0 ? atLastValue : result.rows;
+  const sweepNote =
+    sweep && atLastValue.length > 0
+      ? ` With a sweep, the timelines are those at ${escapeText(sweep.parameter)} ${lastValue}, the largest value.`
+      : '';
   const jobsShown = rowsByJob(shown).map(
     ([job, rows]) =>
       `<h3>${escapeText(job)}: ${escapeText(jobDescription(job, rows, result))}</h3>\n${rows
