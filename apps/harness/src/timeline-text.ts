@@ -5,7 +5,7 @@ import type { BenchOptions } from './options.js';
 import { PlanError, planBench } from './plan.js';
 import { millisecondsLabel, niceStep, ticksUpTo } from './report/axis.js';
 import { type Cell, cellsOf } from './report/cells.js';
-import { type Activity, layOutTimeline } from './report/lanes.js';
+import { type Activity, describeTimeline, layOutTimeline } from './report/lanes.js';
 
 /**
  * `--timeline <strategy>`: the report's timelines in characters, for the terminal. One
@@ -25,9 +25,6 @@ const legendText: Record<Activity, string> = {
   waiting: 'I/O waiting',
   download: 'download (wait unknown)',
 };
-
-const plural = (count: number, noun: string) =>
-  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 
 const drawCells = (cells: readonly Cell[]) =>
   cells.map((cell) => (cell ? characters[cell] : ' ')).join('');
@@ -86,7 +83,7 @@ export function textTimeline(
   }
   const overflowed = timeline.lanes.filter((lane) => lane.overflow.length > 0);
 
-  const summary = `${heading}: ${plural(timeline.taskCount, 'task')} on ${plural(timeline.lanes.length, 'worker')}, at most ${timeline.peakInFlight.toLocaleString('en-US')} at once, ${duration(timeline.spanMs)} from first start to last end`;
+  const summary = `${heading}: ${describeTimeline(timeline)}, ${duration(timeline.spanMs)} from first start to last end`;
   const legend = (Object.keys(characters) as Activity[])
     .filter((activity) => used.has(activity))
     .map((activity) => `${characters[activity]} ${legendText[activity]}`);

@@ -4,7 +4,7 @@ import { type JobName, jobs } from '@speedup/shared-core';
 import type { BenchResult, BenchRow } from '../bench.js';
 import { duration } from '../format.js';
 import { barChart, rowLabel } from './bars.js';
-import { layOutTimeline } from './lanes.js';
+import { describeTimeline, layOutTimeline } from './lanes.js';
 import { colours, stylesheet } from './style.js';
 import { escapeText } from './svg.js';
 import { sweepChart } from './sweep-chart.js';
@@ -15,9 +15,6 @@ import { MAX_ROWS_PER_LANE, timelineChart } from './timeline.js';
  * SVG; the page loads nothing (its Content-Security-Policy forbids it), so it can be
  * mailed, archived or opened offline and looks the same.
  */
-
-const plural = (count: number, noun: string) =>
-  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 
 function rowsByJob(rows: readonly BenchRow[]): [JobName, BenchRow[]][] {
   const grouped = new Map<JobName, BenchRow[]>();
@@ -153,7 +150,7 @@ function timelineFigure(row: BenchRow, result: BenchResult): string {
   }
   const timeline = layOutTimeline(row.events, row.workload, result.latencyMs, MAX_ROWS_PER_LANE);
   const median = row.summary ? `; median run ${duration(row.summary.median)}` : '';
-  const facts = `${plural(timeline.taskCount, 'task')} on ${plural(timeline.lanes.length, 'worker')}, at most ${timeline.peakInFlight.toLocaleString('en-US')} at once; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.`;
+  const facts = `${describeTimeline(timeline)}; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.`;
   return `<figure class="chart" ${attributes} data-tasks="${timeline.taskCount}">
 <figcaption>${name}: ${escapeText(facts)} ${escapeText(whatToLookAt(row))}</figcaption>
 ${timelineChart(timeline)}

@@ -157,3 +157,11 @@ export function layOutTimeline(
     peakInFlight: peakOverlap(all),
   };
 }
+
+const counted = (count: number, noun: string) =>
+  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `160 tasks on 1 worker, at most 160 at once`: the shape of a run in words. */
+export function describeTimeline(timeline: Timeline): string {
+  return `${counted(timeline.taskCount, 'task')} on ${counted(timeline.lanes.length, 'worker')}, at most ${timeline.peakInFlight.toLocaleString('en-US')} at once`;
+}

@@ -36,8 +36,9 @@ function rowHeight(rowCount: number): number {
   return Math.min(MAX_ROW_PX, Math.max(MIN_ROW_PX, LANE_BUDGET_PX / rowCount));
 }
 
-function drawnRows(lane: Lane): readonly (readonly PlacedTask[])[] {
-  return lane.overflow.length > 0 ? [...lane.rows, lane.overflow] : lane.rows;
+/** A lane's rows, counting the merged last row of an overcrowded lane. */
+function rowCount(lane: Lane): number {
+  return lane.rows.length + (lane.overflow.length > 0 ? 1 : 0);
 }
 
 function taskTooltip(task: PlacedTask): string {
@@ -108,7 +109,7 @@ export function timelineChart(timeline: Timeline): string {
   const spanMs = timeline.spanMs > 0 ? timeline.spanMs : 1;
   const x = linearScale([0, spanMs], [GUTTER_PX, GUTTER_PX + PLOT_WIDTH]);
   const exact = timeline.taskCount <= EXACT_TASK_LIMIT;
-  const totalRows = timeline.lanes.reduce((sum, lane) => sum + drawnRows(lane).length, 0);
+  const totalRows = timeline.lanes.reduce((sum, lane) => sum + rowCount(lane), 0);
   const cellCount = Math.max(
     MIN_CELLS_PER_ROW,
     Math.min(Math.floor(PLOT_WIDTH / 2), Math.floor(CELL_BUDGET / totalRows)),
@@ -123,7 +124,7 @@ export function timelineChart(timeline: Timeline): string {
   let y = TOP_PX;
   const lanes = timeline.lanes.map((lane) => {
     const rows = lane.rows;
-    const rowPx = rowHeight(rows.length + (lane.overflow.length > 0 ? 1 : 0));
+    const rowPx = rowHeight(rowCount(lane));
     const boxPx = rowPx >= OUTLINED_ROW_PX ? rowPx - 2 : rowPx;
     const overflowPx = lane.overflow.length > 0 ? Math.max(rowPx, OVERFLOW_ROW_PX) : 0;
     const laneTop = y;
