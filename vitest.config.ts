@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // below (`extends: true`).
 const projects = ['packages', 'apps']
   .flatMap((parent) => readdirSync(parent).map((folder) => join(parent, folder)))
-  .filter((root) => existsSync(join(root, 'test')))
+  .filter((root) => existsSync(join(root, 'package.json')) && existsSync(join(root, 'test')))
   .map((root) => ({
     extends: true as const,
     test: {

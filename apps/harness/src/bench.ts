@@ -9,20 +9,21 @@ import {
   type IoInput,
   type JobName,
   type Model,
-  type StrategyPackage,
   type TaskEvent,
   type Workload,
 } from '@speedup/shared-core';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import { measureInChild, type Progress } from './measure.js';
 import type { BenchOptions } from './options.js';
-import { type PlannedJob, planBench } from './plan.js';
+import { type Contender, type PlannedJob, planBench } from './plan.js';
 import type { MeasureReport, RunRecord } from './protocol.js';
 import { median, type Summary, summarize } from './stats.js';
 
 /** Everything measured about one strategy on one job. Times are in milliseconds. */
 export interface BenchRow {
+  /** The strategy's folder name, with `:variant` when a variant ran. */
   readonly strategy: string;
+  readonly variant?: string;
   readonly job: JobName;
   readonly workload: Workload;
   readonly model: Model;
@@ -101,7 +102,7 @@ function closestToMedian(runs: readonly RunRecord[]): RunRecord | undefined {
 }
 
 function rowFrom(
-  pkg: StrategyPackage,
+  { pkg, variant, label }: Contender,
   job: JobName,
   report: MeasureReport,
   reference: RunRecord['results'],
@@ -113,7 +114,8 @@ function rowFrom(
   const differences = firstDiffering ? diffResults(reference, firstDiffering.results) : [];
   const timesMs = measured.map((run) => run.workMs);
   return {
-    strategy: pkg.name,
+    strategy: label,
+    variant,
     job,
     workload: pkg.workload,
     model: pkg.model,
@@ -135,13 +137,14 @@ function rowFrom(
 }
 
 function failedRow(
-  pkg: StrategyPackage,
+  { pkg, variant, label }: Contender,
   job: JobName,
   error: unknown,
   parameters: Record<string, string>,
 ): BenchRow {
   return {
-    strategy: pkg.name,
+    strategy: label,
+    variant,
     job,
     workload: pkg.workload,
     model: pkg.model,
@@ -192,15 +195,17 @@ async function benchJob(
 ): Promise<BenchRow[]> {
   const { job, reference } = planned;
   const input = inputFor(job, options, server);
-  const setup = { workers: options.workers, concurrency: options.concurrency };
-  const measure = (pkg: StrategyPackage, runs: number, warmup: number) => {
-    hooks.onStart?.(pkg.name, job);
+  const measure = ({ pkg, variant, label }: Contender, runs: number, warmup: number) => {
+    hooks.onStart?.(label, job);
     return measureInChild(
-      { strategyDir: pkg.dir, input, setup, runs, warmup },
       {
-        signal: hooks.signal,
-        onProgress: (progress) => hooks.onProgress?.(pkg.name, job, progress),
+        strategyDir: pkg.dir,
+        input,
+        setup: { workers: options.workers, concurrency: options.concurrency, variant },
+        runs,
+        warmup,
       },
+      { signal: hooks.signal, onProgress: (progress) => hooks.onProgress?.(label, job, progress) },
     );
   };
   const parametersOf = (report?: MeasureReport): Record<string, string> => ({
@@ -211,35 +216,37 @@ async function benchJob(
 
   // The reference's first run defines the expected results; when it is not selected it
   // runs once for them and is not shown.
+  const referenceContender: Contender = { pkg: reference, label: reference.name };
   let expected: RunRecord['results'];
   let referenceRow: BenchRow | undefined;
   try {
     const report = await measure(
-      reference,
+      referenceContender,
       planned.referenceSelected ? options.runs : 1,
       planned.referenceSelected ? options.warmup : 0,
     );
     expected = (report.runs[0] as RunRecord).results;
-    if (planned.referenceSelected)
-      referenceRow = rowFrom(reference, job, report, expected, parametersOf(report));
+    if (planned.referenceSelected) {
+      referenceRow = rowFrom(referenceContender, job, report, expected, parametersOf(report));
+    }
   } catch (error) {
-    const failed = failedRow(reference, job, error, parametersOf());
+    const failed = failedRow(referenceContender, job, error, parametersOf());
     hooks.onRow?.(failed);
     return [failed];
   }
 
   const rows: BenchRow[] = [];
-  for (const pkg of planned.strategies) {
+  for (const contender of planned.contenders) {
     if (hooks.signal?.aborted) break;
     let row: BenchRow;
-    if (pkg === reference && referenceRow) {
+    if (referenceRow && contender.pkg === reference && contender.variant === undefined) {
       row = referenceRow;
     } else {
       try {
-        const report = await measure(pkg, options.runs, options.warmup);
-        row = rowFrom(pkg, job, report, expected, parametersOf(report));
+        const report = await measure(contender, options.runs, options.warmup);
+        row = rowFrom(contender, job, report, expected, parametersOf(report));
       } catch (error) {
-        row = failedRow(pkg, job, error, parametersOf());
+        row = failedRow(contender, job, error, parametersOf());
       }
     }
     row = withComparisons(

@@ -23,6 +23,8 @@ export interface JsonRecord {
   readonly parameters: Readonly<Record<string, string>>;
 
   readonly strategy: string;
+  /** The variant that ran, or null for the plain strategy. */
+  readonly variant: string | null;
   readonly job: string;
   readonly workload: string;
   readonly model: string;
@@ -62,6 +64,7 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     exit_codes: row.runsOk.map((ok) => (ok ? 0 : 1)),
     parameters: row.parameters,
     strategy: row.strategy,
+    variant: orNull(row.variant),
     job: row.job,
     workload: row.workload,
     model: row.model,

@@ -49,7 +49,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--only <strategies>',
-      'comma-separated strategies to run, by folder name (e.g. io-sync,io-threading)',
+      'comma-separated strategies to run, by folder name (io-sync,io-threading), or name:variant',
       commaList,
     )
     .option('--workload <workload>', 'only io or only cpu strategies', (value) => {

@@ -1,6 +1,14 @@
 import { type JobName, jobs, type StrategyPackage } from '@speedup/shared-core';
 import type { BenchOptions } from './options.js';
 
+/** A strategy package, run plainly or as one of the variants it declares. */
+export interface Contender {
+  readonly pkg: StrategyPackage;
+  readonly variant?: string;
+  /** `cpu-asyncio`, or `cpu-asyncio:await-per-call` for a variant. */
+  readonly label: string;
+}
+
 /** One job and the strategies that run it, reference first. */
 export interface PlannedJob {
   readonly job: JobName;
@@ -8,10 +16,40 @@ export interface PlannedJob {
   readonly reference: StrategyPackage;
   /** Whether the reference is benchmarked too, or only run once for its results. */
   readonly referenceSelected: boolean;
-  readonly strategies: readonly StrategyPackage[];
+  readonly contenders: readonly Contender[];
 }
 
 export class PlanError extends Error {}
+
+const plain = (pkg: StrategyPackage): Contender => ({ pkg, label: pkg.name });
+
+/**
+ * What `--only` names: `name` for a strategy, `name:variant` for one of its variants.
+ * Without `--only`, every strategy runs plainly; variants run only when named.
+ */
+function selectContenders(
+  found: readonly StrategyPackage[],
+  only: readonly string[] | undefined,
+): Contender[] {
+  if (!only) return found.map(plain);
+  return [...new Set(only)].map((selection) => {
+    const [name, variant] = selection.split(':', 2) as [string, string | undefined];
+    const pkg = found.find((candidate) => candidate.name === name);
+    if (!pkg) {
+      throw new PlanError(
+        `unknown strategy '${name}' (found: ${found.map((each) => each.name).join(', ')})`,
+      );
+    }
+    if (variant === undefined) return plain(pkg);
+    if (!(variant in pkg.variants)) {
+      const offered = Object.keys(pkg.variants);
+      throw new PlanError(
+        `unknown variant '${variant}' of ${name} (${offered.length > 0 ? `its variants: ${offered.join(', ')}` : 'it has none'})`,
+      );
+    }
+    return { pkg, variant, label: selection };
+  });
+}
 
 /**
  * Which strategies run which jobs. Every strategy runs every job of its workload
@@ -19,37 +57,33 @@ export class PlanError extends Error {}
  * problem when the selection is empty or names something that does not exist.
  */
 export function planBench(found: readonly StrategyPackage[], options: BenchOptions): PlannedJob[] {
-  const unknown = (options.only ?? []).filter((name) => !found.some((pkg) => pkg.name === name));
-  if (unknown.length > 0) {
-    throw new PlanError(
-      `unknown strategy '${unknown.join("', '")}' (found: ${found.map((pkg) => pkg.name).join(', ')})`,
-    );
-  }
-  const selected = found.filter(
-    (pkg) =>
-      (!options.only || options.only.includes(pkg.name)) &&
-      (!options.workload || pkg.workload === options.workload),
+  const selected = selectContenders(found, options.only).filter(
+    ({ pkg }) => !options.workload || pkg.workload === options.workload,
   );
 
   const planned: PlannedJob[] = [];
   for (const { name: job, workload } of jobs) {
     if (options.jobs && !options.jobs.includes(job)) continue;
     if (options.workload && options.workload !== workload) continue;
-    const strategies = selected.filter((pkg) => pkg.workload === workload);
-    if (strategies.length === 0) continue;
+    const contenders = selected.filter(({ pkg }) => pkg.workload === workload);
+    if (contenders.length === 0) continue;
     const reference = found.find((pkg) => pkg.workload === workload && pkg.reference);
     if (!reference) {
       throw new PlanError(
         `no reference strategy for ${workload} jobs (a package with "speedup.reference": true)`,
       );
     }
-    const referenceSelected = strategies.includes(reference);
-    const others = strategies.filter((pkg) => pkg !== reference);
+    const isReference = (contender: Contender) =>
+      contender.pkg === reference && contender.variant === undefined;
+    const referenceSelected = contenders.some(isReference);
     planned.push({
       job,
       reference,
       referenceSelected,
-      strategies: referenceSelected ? [reference, ...others] : others,
+      contenders: [
+        ...contenders.filter(isReference),
+        ...contenders.filter((contender) => !isReference(contender)),
+      ],
     });
   }
   if (planned.length === 0)

@@ -36,10 +36,11 @@ function ioTable(rows: readonly BenchRow[]): string {
     style: { head: [], border: [] },
   });
   for (const row of rows) {
+    const pages = Number(row.parameters.pages);
     table.push([
       row.strategy,
       row.model,
-      row.concurrency ?? '–',
+      row.concurrency === undefined ? '–' : Math.min(row.concurrency, pages),
       duration(row.summary?.median),
       range(row),
       duration(row.setupMs),

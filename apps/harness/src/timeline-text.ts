@@ -126,19 +126,25 @@ export function textTimelines(
 
 /**
  * Fails before anything runs when `--timeline` names a strategy that does not exist or
- * that this selection does not measure.
+ * that this selection does not measure. A variant is named as `--only` names it:
+ * `cpu-asyncio:await-per-call`.
  */
 export function checkTimelineStrategy(options: BenchOptions): void {
   const wanted = options.timeline;
   if (wanted === undefined) return;
   const found = findStrategies(options.root);
-  if (!found.some((pkg) => pkg.name === wanted)) {
+  const [folder] = wanted.split(':', 1);
+  if (!found.some((pkg) => pkg.name === folder)) {
     throw new PlanError(
       `--timeline: unknown strategy '${wanted}' (found: ${found.map((pkg) => pkg.name).join(', ')})`,
     );
   }
   const measured = [
-    ...new Set(planBench(found, options).flatMap((job) => job.strategies.map((pkg) => pkg.name))),
+    ...new Set(
+      planBench(found, options).flatMap((job) =>
+        job.contenders.map((contender) => contender.label),
+      ),
+    ),
   ];
   if (!measured.includes(wanted)) {
     throw new PlanError(

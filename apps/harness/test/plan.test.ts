@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { BenchOptions } from '../src/options.js';
 import { PlanError, planBench } from '../src/plan.js';
 
-const pkg = (name: string, workload: 'io' | 'cpu', reference = false): StrategyPackage => ({
+const pkg = (
+  name: string,
+  workload: 'io' | 'cpu',
+  reference = false,
+  variants: Record<string, string> = {},
+): StrategyPackage => ({
   name,
   packageName: `@speedup/${name}`,
   description: '',
@@ -12,9 +17,11 @@ const pkg = (name: string, workload: 'io' | 'cpu', reference = false): StrategyP
   workload,
   model: reference ? 'sequential' : 'threads',
   reference,
+  variants,
 });
 
 const found = [
+  pkg('cpu-asyncio', 'cpu', false, { 'await-per-call': 'fib awaits each call' }),
   pkg('cpu-sync', 'cpu', true),
   pkg('cpu-threading', 'cpu'),
   pkg('io-sync', 'io', true),
@@ -32,16 +39,16 @@ const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
 describe('planBench', () => {
   it('runs every strategy on every job of its workload, reference first', () => {
     const plan = planBench(found, options());
-    expect(plan.map((job) => [job.job, job.strategies.map((s) => s.name)])).toEqual([
+    expect(plan.map((job) => [job.job, job.contenders.map((c) => c.label)])).toEqual([
       ['download', ['io-sync', 'io-threading']],
-      ['sum-of-squares', ['cpu-sync', 'cpu-threading']],
-      ['fib', ['cpu-sync', 'cpu-threading']],
+      ['sum-of-squares', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
+      ['fib', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
     ]);
   });
 
   it('keeps the reference for diffing when --only leaves it out', () => {
     const [download] = planBench(found, options({ only: ['io-threading'] }));
-    expect(download?.strategies.map((s) => s.name)).toEqual(['io-threading']);
+    expect(download?.contenders.map((c) => c.label)).toEqual(['io-threading']);
     expect(download?.reference.name).toBe('io-sync');
     expect(download?.referenceSelected).toBe(false);
   });
@@ -57,8 +64,28 @@ describe('planBench', () => {
   it('names unknown strategies and lists the ones it found', () => {
     expect(() => planBench(found, options({ only: ['io-sync', 'io-magic'] }))).toThrow(
       new PlanError(
-        "unknown strategy 'io-magic' (found: cpu-sync, cpu-threading, io-sync, io-threading)",
+        "unknown strategy 'io-magic' (found: cpu-asyncio, cpu-sync, cpu-threading, io-sync, io-threading)",
       ),
+    );
+  });
+
+  it('runs a variant only when --only names it, as name:variant, beside the plain strategy if named too', () => {
+    const [fib] = planBench(
+      found,
+      options({ only: ['cpu-asyncio', 'cpu-asyncio:await-per-call'], jobs: ['fib'] }),
+    );
+    expect(fib?.contenders.map((c) => [c.label, c.variant])).toEqual([
+      ['cpu-asyncio', undefined],
+      ['cpu-asyncio:await-per-call', 'await-per-call'],
+    ]);
+  });
+
+  it('names an unknown variant and lists the ones the strategy has', () => {
+    expect(() => planBench(found, options({ only: ['cpu-asyncio:await-more'] }))).toThrow(
+      "unknown variant 'await-more' of cpu-asyncio (its variants: await-per-call)",
+    );
+    expect(() => planBench(found, options({ only: ['cpu-sync:fast'] }))).toThrow(
+      "unknown variant 'fast' of cpu-sync (it has none)",
     );
   });
 

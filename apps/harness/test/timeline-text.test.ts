@@ -101,7 +101,11 @@ describe('pnpm bench --timeline and --report', () => {
     ],
     [
       ['--timeline', 'cpu-sync', '--workload', 'io'],
-      /^error: --timeline: 'cpu-sync' is not measured in this run \(measured: io-sync\)/,
+      /^error: --timeline: 'cpu-sync' is not measured in this run \(measured: io-sync\b/,
+    ],
+    [
+      ['--only', 'cpu-asyncio:await-per-call', '--timeline', 'cpu-asyncio'],
+      /^error: --timeline: 'cpu-asyncio' is not measured in this run \(measured: cpu-asyncio:await-per-call\)/,
     ],
     [['--report'], /^error: option '--report <dir>' argument missing/],
   ])('%j: one line naming the problem, exit code 2, nothing run', (args, message) => {
@@ -131,5 +135,15 @@ describe('pnpm bench --timeline and --report', () => {
     expect(timeline).toMatch(/\npid \d+ +│█+│\n/);
     expect(run.stderr).toContain(`report: ${join(out, 'index.html')}`);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
+  });
+
+  it('names a variant as --only does', () => {
+    const variant = 'cpu-asyncio:await-per-call';
+    const run = bench(
+      ...['--only', variant, '--job', 'sum-of-squares', '--runs', '1', '--warmup', '0'],
+      ...['--timeline', variant],
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`${variant} (async), sum-of-squares: 20 tasks on 1 worker`);
   });
 });

@@ -270,7 +270,8 @@ export function conformance(
     return strategy;
   };
 
-  describe(`${pkg.name} meets the strategy contract`, () => {
+  const name = setup.variant ? `${pkg.name}:${setup.variant}` : pkg.name;
+  describe(`${name} meets the strategy contract`, () => {
     it('is built, and its code declares the workload and model its package.json declares', async () => {
       const loaded = await load();
       expect(loaded.name).toBe(pkg.name);

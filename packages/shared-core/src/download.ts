@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { PageError, PageResult } from './results.js';
 import type { HttpSession } from './session.js';
@@ -116,6 +117,12 @@ export async function downloadPage(
     maxRedirects = DEFAULT_MAX_REDIRECTS,
   }: DownloadOptions = {},
 ): Promise<PageResult> {
+  if (signal) {
+    signal.throwIfAborted();
+    // Every download of a run listens to the run's one signal while it is in flight:
+    // hundreds of listeners are expected here, not a leak.
+    setMaxListeners(0, signal);
+  }
   let target = new URL(url);
   try {
     for (let redirects = 0; ; redirects++) {

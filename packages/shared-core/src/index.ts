@@ -2,6 +2,7 @@ export * from './download.js';
 export * from './jobs.js';
 export * from './kernels.js';
 export * from './packages.js';
+export * from './pool.js';
 export * from './processes.js';
 export * from './results.js';
 export * from './session.js';

@@ -10,11 +10,15 @@ import type { Model, Strategy, Workload } from './strategy.js';
  *
  * `"reference": true` marks the sequential strategy whose results every other strategy
  * of that workload must reproduce. A strategy is named by its folder (`io-threading`).
+ * `"variants": { "name": "what it changes" }` lists other ways the same package can run;
+ * `pnpm bench --only cpu-asyncio:await-per-call` measures one, and the strategy gets its
+ * name as `setup({ variant })`.
  */
 export interface StrategyManifest {
   readonly workload: Workload;
   readonly model: Model;
   readonly reference?: boolean;
+  readonly variants?: Readonly<Record<string, string>>;
 }
 
 export interface StrategyPackage extends StrategyManifest {
@@ -27,6 +31,7 @@ export interface StrategyPackage extends StrategyManifest {
   /** Absolute path of the built entry point. */
   readonly entry: string;
   readonly reference: boolean;
+  readonly variants: Readonly<Record<string, string>>;
 }
 
 interface PackageJson {
@@ -57,6 +62,15 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
   if (typeof manifest.model !== 'string' || manifest.model === '') {
     throw new Error(`${name}: package.json "speedup.model" must name a concurrency model`);
   }
+  const variants = manifest.variants ?? {};
+  if (
+    typeof variants !== 'object' ||
+    Object.values(variants).some((text) => typeof text !== 'string')
+  ) {
+    throw new Error(
+      `${name}: package.json "speedup.variants" must map variant names to descriptions`,
+    );
+  }
   return {
     name,
     packageName: pkg.name ?? name,
@@ -66,6 +80,7 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     workload: manifest.workload,
     model: manifest.model,
     reference: manifest.reference === true,
+    variants,
   };
 }
 

@@ -28,6 +28,7 @@ import type { CpuStrategy, IoStrategy, Runner, SetupOptions, TaskEvent } from '.
 interface StartOptions {
   workers?: number;
   concurrency?: number;
+  variant?: string;
   latency: number;
   pages: number;
   sites?: string[];
@@ -78,7 +79,11 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   parseCommandLine(program, argv);
   const options = program.opts<StartOptions>();
   const strategy = await loadStrategy(pkg);
-  const setupOptions: SetupOptions = { workers: options.workers, concurrency: options.concurrency };
+  const setupOptions: SetupOptions = {
+    workers: options.workers,
+    concurrency: options.concurrency,
+    variant: options.variant,
+  };
 
   if (strategy.workload === 'io') await startIo(strategy, setupOptions, options);
   else for (const job of options.job) await startCpu(strategy, setupOptions, job);

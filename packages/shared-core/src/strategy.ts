@@ -44,6 +44,8 @@ export interface SetupOptions {
   readonly workers?: number;
   /** Most tasks in flight at once, for strategies that start tasks without a pool. */
   readonly concurrency?: number;
+  /** One of the variants the package declares in package.json; the plain strategy when absent. */
+  readonly variant?: string;
 }
 
 export interface RunOptions {

@@ -50,3 +50,27 @@ export async function track<T>(
 ): Promise<T> {
   return report(index, await timed(task), onTask);
 }
+
+// Facts about a run, read off its task events.
+
+/** Most tasks that were running at the same instant. */
+export function mostAtOnce(events: readonly TaskEvent[]): number {
+  const edges = events.flatMap((event) => [
+    { at: event.start, change: 1 },
+    { at: event.end, change: -1 },
+  ]);
+  // At equal times, count ends before starts: a task that starts as another ends does not overlap it.
+  edges.sort((a, b) => a.at - b.at || a.change - b.change);
+  let running = 0;
+  let most = 0;
+  for (const { change } of edges) {
+    running += change;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+/** The distinct workers that ran tasks, sorted. */
+export function workersOf(events: readonly TaskEvent[]): string[] {
+  return [...new Set(events.map((event) => event.worker))].sort();
+}

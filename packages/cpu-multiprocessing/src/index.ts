@@ -1,0 +1,27 @@
+import { availableParallelism } from 'node:os';
+import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+
+/**
+ * The article's multiprocessing version: a pool of child processes, one per CPU like
+ * Python's `Pool()`. Each process is a whole Node.js with its own memory, so they
+ * compute at the same time; items and results travel between processes as messages.
+ */
+export default defineStrategy({
+  name: 'cpu-multiprocessing',
+  workload: 'cpu',
+  model: 'processes',
+
+  async setup({ workers = availableParallelism() }) {
+    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+      workers,
+      type: 'process',
+    });
+
+    return {
+      concurrency: workers,
+      // Like `pool.map(cpu_bound, numbers)`: every item goes to the pool at once.
+      run: ({ job, items }, options) => mapOnPool(pool, job, items, options),
+      close: () => pool.terminate(),
+    };
+  },
+});

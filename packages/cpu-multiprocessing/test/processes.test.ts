@@ -1,0 +1,32 @@
+import cpuMultiprocessing from '@speedup/cpu-multiprocessing';
+import { fibInput, type TaskEvent, workersOf } from '@speedup/shared-core';
+import { describe, expect, it } from 'vitest';
+
+describe('cpu-multiprocessing', () => {
+  it('computes in child processes, never in this one', async () => {
+    const events: TaskEvent[] = [];
+    await cpuMultiprocessing.run(fibInput(22, 12), {
+      workers: 2,
+      onTask: (event) => events.push(event),
+    });
+    expect(workersOf(events)).toHaveLength(2);
+    for (const worker of workersOf(events)) {
+      expect(worker).toMatch(/^pid \d+$/);
+      expect(worker).not.toBe(`pid ${process.pid}`);
+    }
+  });
+
+  it('keeps the calling thread free while the workers compute', async () => {
+    const runner = await cpuMultiprocessing.setup({ workers: 2 });
+    try {
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      await runner.run(fibInput(30, 8));
+      clearInterval(ticker);
+      // The loop kept turning during the run; a blocked loop would not tick at all.
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      await runner.close();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+import { availableParallelism } from 'node:os';
+import { defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
+
+/**
+ * The article's multiprocessing version: a pool of child processes, one per CPU like
+ * Python's `Pool()`, each a whole Node.js with its own memory and event loop. Each
+ * process builds its session once, when it starts, and downloads one page at a time.
+ */
+export default defineStrategy({
+  name: 'io-multiprocessing',
+  workload: 'io',
+  model: 'processes',
+
+  async setup({ workers = availableParallelism() }) {
+    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+      workers,
+      type: 'process',
+    });
+
+    return {
+      concurrency: workers,
+      // Every URL goes to the pool at once; each process takes the next one when free.
+      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options),
+      close: () => pool.terminate(),
+    };
+  },
+});

@@ -1,0 +1,13 @@
+import { createSession, downloadPage, timed } from '@speedup/shared-core';
+import workerpool from 'workerpool';
+
+// One child process. This runs once, when the process starts: the article's
+// `initializer=set_global_session`. The process tells the pool it is ready only once its
+// session exists, and every page it downloads reuses that session. Other processes
+// build their own: processes share no memory.
+void createSession().then((session) => {
+  workerpool.worker(
+    { download: (url: string) => timed(() => downloadPage(session, url)) },
+    { onTerminate: () => session.close() },
+  );
+});
