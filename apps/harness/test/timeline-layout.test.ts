@@ -75,23 +75,28 @@ describe('laying out a run', () => {
     expect(partsOf(0, 10, 'cpu', 25)).toEqual([{ activity: 'computing', start: 0, end: 10 }]);
   });
 
-  it('makes one lane per worker in order of first start, with times from the first start', () => {
+  it('makes one lane per worker in the order of their numbers, with times from the first start', () => {
     const t = 1_700_000_000_000;
     const timeline = layOutTimeline(
       [
-        { index: 0, worker: 'thread 9', start: t + 4, end: t + 8 },
-        { index: 1, worker: 'thread 2', start: t + 1, end: t + 5 },
-        { index: 2, worker: 'thread 2', start: t + 5, end: t + 12 },
+        { index: 0, worker: 'thread 10', start: t + 4, end: t + 8 },
+        { index: 1, worker: 'thread 9', start: t + 1, end: t + 5 },
+        { index: 2, worker: 'thread 9', start: t + 5, end: t + 12 },
+        { index: 3, worker: 'thread 2', start: t + 6, end: t + 7 },
       ],
       'cpu',
       undefined,
     );
-    expect(timeline.lanes.map((lane) => lane.worker)).toEqual(['thread 2', 'thread 9']);
-    expect(timeline.lanes[0]?.rows[0]?.map((task) => [task.start, task.end])).toEqual([
+    expect(timeline.lanes.map((lane) => lane.worker)).toEqual([
+      'thread 2',
+      'thread 9',
+      'thread 10',
+    ]);
+    expect(timeline.lanes[1]?.rows[0]?.map((task) => [task.start, task.end])).toEqual([
       [0, 4],
       [4, 11],
     ]);
-    expect(timeline).toMatchObject({ spanMs: 11, taskCount: 3, peakInFlight: 2 });
+    expect(timeline).toMatchObject({ spanMs: 11, taskCount: 4, peakInFlight: 3 });
   });
 
   it('counts touching tasks as not overlapping', () => {

@@ -113,9 +113,12 @@ export function peakOverlap(tasks: readonly { start: number; end: number }[]): n
   return peak;
 }
 
+/** `thread 2` before `thread 10`. */
+const naturalOrder = new Intl.Collator('en', { numeric: true });
+
 /**
- * Lays out a row's task events: one lane per worker, in the order the workers started
- * their first task, each packed into at most `maxRowsPerLane` rows.
+ * Lays out a row's task events: one lane per worker, in the order of their labels
+ * (`thread 1`, `thread 2` …, `pid 4242`, `pid 4243` …), each packed into at most `maxRowsPerLane` rows.
  */
 export function layOutTimeline(
   events: readonly TaskEvent[],
@@ -139,12 +142,8 @@ export function layOutTimeline(
     if (lane) lane.push(task);
     else byWorker.set(event.worker, [task]);
   }
-  const firstStart = (tasks: readonly PlacedTask[]) =>
-    tasks.reduce((earliest, task) => Math.min(earliest, task.start), Infinity);
   const lanes = [...byWorker]
-    .sort(
-      ([a, aTasks], [b, bTasks]) => firstStart(aTasks) - firstStart(bTasks) || a.localeCompare(b),
-    )
+    .sort(([a], [b]) => naturalOrder.compare(a, b))
     .map(([worker, tasks]): Lane => {
       const { rows, overflow } = packIntoRows(tasks, maxRowsPerLane);
       return { worker, rows, overflow, taskCount: tasks.length };
