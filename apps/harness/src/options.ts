@@ -95,7 +95,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'write every result, with every run time, to a JSON file (hyperfine format)',
     )
     .option('--report <dir>', 'write an HTML report with charts and timelines to <dir>/index.html')
-    .option('--timeline <strategy>', 'print the timeline of one strategy’s tasks, by folder name')
+    .option(
+      '--timeline <strategy>',
+      'print the timelines of one strategy’s tasks, by folder name or name:variant',
+    )
     .option(
       '--root <dir>',
       'workspace whose packages/ folder holds the strategies',
