@@ -132,7 +132,8 @@ describe('pnpm bench --timeline and --report', () => {
     expect(run.status, run.stderr).toBe(0);
     const timeline = run.stdout.slice(run.stdout.indexOf('cpu-sync (sequential), sum-of-squares'));
     expect(timeline).toMatch(/^cpu-sync \(sequential\), sum-of-squares: 20 tasks on 1 worker/);
-    expect(timeline).toMatch(/\npid \d+ +│█+│\n/);
+    // Computing from the first column to the last; a busy machine may leave short gaps.
+    expect(timeline).toMatch(/\npid \d+ +│█[█ ]*█│\n/);
     expect(run.stderr).toContain(`report: ${join(out, 'index.html')}`);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
   });
