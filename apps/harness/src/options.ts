@@ -49,6 +49,10 @@ export interface BenchOptions {
   readonly sweep?: Sweep;
   readonly exportJson?: string;
   readonly exportMarkdown?: string;
+  /** Folder to write the HTML report into (`index.html`). */
+  readonly report?: string;
+  /** Strategy whose timelines to print in the terminal. */
+  readonly timeline?: string;
   /** Workspace whose `packages/` folder holds the strategies. */
   readonly root: string;
 }
@@ -145,6 +149,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'write every result, with every run time, to a JSON file (hyperfine format)',
     )
     .option('--export-markdown <file>', 'write the result tables as Markdown, for a README')
+    .option('--report <dir>', 'write an HTML report with charts and timelines to <dir>/index.html')
+    .option(
+      '--timeline <strategy>',
+      'print the timelines of one strategy’s tasks, by folder name or name:variant',
+    )
     .option(
       '--root <dir>',
       'workspace whose packages/ folder holds the strategies',

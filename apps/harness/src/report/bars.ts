@@ -1,0 +1,170 @@
+import type { BenchResult, BenchRow } from '../bench.js';
+import { duration } from '../format.js';
+import { durationLabel, linearScale, niceCeiling } from './axis.js';
+import { element, px, svg, text, title } from './svg.js';
+
+const WIDTH = 960;
+const ROW_PX = 30;
+const BAR_PX = 16;
+const TOP_PX = 6;
+const AXIS_PX = 40;
+const VALUE_PX = 190;
+/** Columns right of the bars: whether the results were right, and which bar is the fastest. */
+const RESULT_X = WIDTH - 100;
+const FASTEST_X = WIDTH - 58;
+const CHARACTER_PX = 7;
+
+/** How a row is named in charts: the strategy, and the swept setting when there is one. */
+export function rowLabel(row: BenchRow, sweep: BenchResult['sweep']): string {
+  if (!sweep) return row.strategy;
+  return `${row.strategy}, ${sweep.parameter} ${row.parameters[sweep.parameter] ?? '?'}`;
+}
+
+/** The fastest row whose results equal the reference's: a wrong answer fast is no win. */
+export function fastestCorrect(rows: readonly BenchRow[]): BenchRow | undefined {
+  let fastest: BenchRow | undefined;
+  for (const row of rows) {
+    if (!row.ok || !row.summary) continue;
+    if (!fastest?.summary || row.summary.median < fastest.summary.median) fastest = row;
+  }
+  return fastest;
+}
+
+function resultLabel(row: BenchRow): string {
+  if (row.error) return 'FAILED';
+  return row.ok ? 'ok' : 'DIFF';
+}
+
+/** A swept strategy's bars together, in order of the swept value. */
+function groupedByStrategy(
+  rows: readonly BenchRow[],
+  parameter: NonNullable<BenchResult['sweep']>['parameter'],
+): BenchRow[] {
+  const strategies = [...new Set(rows.map((row) => row.strategy))];
+  return [...rows].sort(
+    (a, b) =>
+      strategies.indexOf(a.strategy) - strategies.indexOf(b.strategy) ||
+      Number(a.parameters[parameter]) - Number(b.parameters[parameter]),
+  );
+}
+
+/**
+ * One job's median work times as horizontal bars, one per strategy (and swept value),
+ * with a whisker from the fastest to the slowest run.
+ */
+export function barChart(measured: readonly BenchRow[], sweep: BenchResult['sweep']): string {
+  const rows = sweep ? groupedByStrategy(measured, sweep.parameter) : measured;
+  const labels = rows.map((row) => rowLabel(row, sweep));
+  const gutter = Math.min(
+    320,
+    Math.max(120, Math.max(...labels.map((label) => label.length)) * CHARACTER_PX + 20),
+  );
+  const plotRight = WIDTH - VALUE_PX;
+  const slowest = Math.max(0, ...rows.map((row) => row.summary?.max ?? 0));
+  const { top, ticks } = niceCeiling(slowest);
+  const x = linearScale([0, top], [gutter, plotRight]);
+  const plotBottom = TOP_PX + rows.length * ROW_PX;
+  const height = plotBottom + AXIS_PX;
+  // With one bar there is nothing to be faster than.
+  const fastest = rows.filter((row) => row.summary).length > 1 ? fastestCorrect(rows) : undefined;
+
+  const grid = ticks.map((tick) =>
+    [
+      element('line', {
+        class: 'grid',
+        x1: x(tick),
+        x2: x(tick),
+        y1: TOP_PX,
+        y2: plotBottom,
+      }),
+      text(
+        { x: x(tick), y: plotBottom + 16, 'text-anchor': 'middle', class: 'muted' },
+        durationLabel(tick),
+      ),
+    ].join(''),
+  );
+
+  const bars = rows.map((row, i) => {
+    const middle = TOP_PX + i * ROW_PX + ROW_PX / 2;
+    const label = text(
+      { x: gutter - 10, y: middle + 4, 'text-anchor': 'end' },
+      labels[i] as string,
+    );
+    const summary = row.summary;
+    if (!summary) {
+      return element(
+        'g',
+        { class: 'bar-row', 'data-strategy': row.strategy },
+        label,
+        text(
+          { x: gutter + 6, y: middle + 4, class: 'differs-label' },
+          `FAILED: ${(row.error ?? 'no runs measured').slice(0, 90)}`,
+        ),
+      );
+    }
+    const kind = row === fastest ? 'bar fastest' : row.ok ? 'bar' : 'bar differs';
+    const runs = row.timesMs.length;
+    const bar = element(
+      'rect',
+      {
+        class: kind,
+        x: gutter,
+        y: middle - BAR_PX / 2,
+        width: Math.max(1, x(summary.median) - gutter),
+        height: BAR_PX,
+        rx: 2,
+      },
+      title(
+        `${labels[i]}: median ${duration(summary.median)} of ${runs} run${runs === 1 ? '' : 's'}, ` +
+          `${duration(summary.min)} … ${duration(summary.max)}`,
+      ),
+    );
+    const whisker = element('path', {
+      class: 'whisker',
+      d:
+        `M${px(x(summary.min))} ${px(middle)}H${px(x(summary.max))}` +
+        `M${px(x(summary.min))} ${px(middle - 5)}v10M${px(x(summary.max))} ${px(middle - 5)}v10`,
+    });
+    const valueX = Math.max(x(summary.max), x(summary.median)) + 8;
+    const value = text({ x: valueX, y: middle + 4 }, duration(summary.median));
+    const result = text(
+      { x: RESULT_X, y: middle + 4, class: row.ok ? 'muted' : 'differs-label' },
+      resultLabel(row),
+    );
+    const tag =
+      row === fastest
+        ? text({ x: FASTEST_X, y: middle + 4, class: 'fastest-label' }, 'fastest')
+        : '';
+    return element(
+      'g',
+      { class: 'bar-row', 'data-strategy': row.strategy },
+      label,
+      bar,
+      whisker,
+      value,
+      result,
+      tag,
+    );
+  });
+
+  const axis = element('line', {
+    class: 'axis',
+    x1: gutter,
+    x2: gutter,
+    y1: TOP_PX,
+    y2: plotBottom,
+  });
+  const axisTitle = text(
+    { x: (gutter + plotRight) / 2, y: height - 4, 'text-anchor': 'middle', class: 'muted' },
+    'median work time (whisker: fastest … slowest run)',
+  );
+  return svg(
+    WIDTH,
+    height,
+    { class: 'bars', 'aria-label': 'median work time per strategy' },
+    ...grid,
+    axis,
+    ...bars,
+    axisTitle,
+  );
+}

@@ -1,0 +1,229 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BenchJobName, jobs } from '@speedup/shared-core';
+import type { BenchResult, BenchRow } from '../bench.js';
+import { duration } from '../format.js';
+import { barChart, rowLabel } from './bars.js';
+import { describeTimeline, layOutTimeline } from './lanes.js';
+import { colours, stylesheet } from './style.js';
+import { escapeText } from './svg.js';
+import { sweepChart } from './sweep-chart.js';
+import { MAX_ROWS_PER_LANE, timelineChart } from './timeline.js';
+
+/**
+ * `--report <dir>`: one self-contained HTML page. Everything is drawn here as inline
+ * SVG; the page loads nothing (its Content-Security-Policy forbids it), so it can be
+ * mailed, archived or opened offline and looks the same.
+ */
+
+function rowsByJob(rows: readonly BenchRow[]): [BenchJobName, BenchRow[]][] {
+  const grouped = new Map<BenchJobName, BenchRow[]>();
+  for (const row of rows) grouped.set(row.job, [...(grouped.get(row.job) ?? []), row]);
+  const order = jobs.map((job) => job.name);
+  return [...grouped].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+}
+
+function ioSource(result: BenchResult): string {
+  if (result.latencyMs !== undefined) return `local server, ${result.latencyMs} ms latency`;
+  return (result.options.sites ?? []).join(', ');
+}
+
+function jobDescription(job: BenchJobName, rows: readonly BenchRow[], result: BenchResult): string {
+  if (job === 'download') {
+    const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
+    return `${pages} pages (${ioSource(result)})`;
+  }
+  return jobs.find((info) => info.name === job)?.description ?? job;
+}
+
+function environment(result: BenchResult, generatedAt: Date): string {
+  const { options } = result;
+  const facts: [string, string][] = [
+    ['Node.js', process.version],
+    ['platform', `${process.platform} ${process.arch}`],
+    ['cores', String(result.cores)],
+    ['runs', `${options.runs} measured after ${options.warmup} warm-up`],
+  ];
+  if (result.rows.some((row) => row.workload === 'io')) facts.push(['I/O', ioSource(result)]);
+  if (result.sweep) {
+    facts.push(['sweep', `${result.sweep.parameter} = ${result.sweep.values.join(', ')}`]);
+  }
+  facts.push(['generated', `${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`]);
+  return `<dl class="environment">${facts
+    .map(([name, value]) => `<div><dt>${escapeText(name)}</dt><dd>${escapeText(value)}</dd></div>`)
+    .join('')}</dl>`;
+}
+
+function mediansSection(result: BenchResult): string {
+  const figures = rowsByJob(result.rows).map(
+    ([job, rows]) => `<figure class="chart" data-chart="bars" data-job="${escapeText(job)}">
+<figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
+${barChart(rows, result.sweep)}
+</figure>`,
+  );
+  return `<section id="medians">
+<h2>Median work time</h2>
+<p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; the whisker spans the fastest to the slowest run. The fastest strategy whose results equal the reference's is green; <b>DIFF</b> marks results that differ from it, and a wrong answer is never the fastest.</p>
+${figures.join('\n')}
+</section>`;
+}
+
+function sweepsSection(result: BenchResult): string {
+  const { sweep } = result;
+  if (!sweep) return '';
+  const figures = rowsByJob(result.rows).map(
+    ([job, rows]) => `<figure class="chart" data-chart="sweep" data-job="${escapeText(job)}">
+<figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
+${sweepChart(rows, sweep)}
+</figure>`,
+  );
+  return `<section id="sweeps">
+<h2>Sweep: ${escapeText(sweep.parameter)}</h2>
+<p>Each line is one strategy, each point its median work time at one value of <b>${escapeText(sweep.parameter)}</b>. Look for where a line stops falling (more is no longer better) and where lines cross (the best strategy changes).</p>
+${figures.join('\n')}
+</section>`;
+}
+
+/** What the article's diagram of each model shows, and so what to look for in the measured one. */
+function whatToLookAt(row: BenchRow): string {
+  const io = row.workload === 'io';
+  switch (row.model) {
+    case 'sequential':
+      return io
+        ? 'One lane, one box after another: each download starts only when the previous one has finished, so every wait adds to the total.'
+        : 'One lane, one box after another: one core does all the work while any others sit idle.';
+    case 'threads':
+      return io
+        ? 'One lane per worker thread. While one thread waits for its response, the others send theirs: the red waits overlap across lanes.'
+        : 'One lane per worker thread. Unlike Python’s threads, Node’s worker threads compute at the same time, at best one per core.';
+    case 'async':
+      return io
+        ? 'One thread does everything; tasks that overlap are stacked in rows. Their waits overlap, while their blue parts take turns on that one thread.'
+        : 'One thread does everything, so however the tasks are interleaved, only one of them computes at any moment.';
+    case 'processes':
+      return io
+        ? 'One lane per process, each a whole Node.js with its own session, running side by side.'
+        : 'One lane per process: separate Node.js processes compute at the same time, up to one per core.';
+    default:
+      return 'One lane per worker, one box per task.';
+  }
+}
+
+function legend(rows: readonly BenchRow[], latencyMs: number | undefined): string {
+  const io = rows.some((row) => row.workload === 'io');
+  const entries: [string, string][] = [];
+  if (io && latencyMs !== undefined) {
+    entries.push([
+      colours.waiting,
+      `I/O waiting: the server’s configured latency, ${latencyMs} ms from each download’s start`,
+    ]);
+  }
+  entries.push([
+    colours.computing,
+    io && latencyMs !== undefined
+      ? 'CPU: computing; for a download, everything after the wait'
+      : 'CPU: computing',
+  ]);
+  if (io && latencyMs === undefined) {
+    entries.push([
+      colours.download,
+      'download from a real site: waiting and computing not told apart',
+    ]);
+  }
+  return `<div class="legend">${entries
+    .map(
+      ([colour, label]) =>
+        `<span><i class="swatch" style="background:${colour}"></i>${escapeText(label)}</span>`,
+    )
+    .join('')}</div>`;
+}
+
+function timelineFigure(row: BenchRow, result: BenchResult): string {
+  const attributes = `data-chart="timeline" data-job="${escapeText(row.job)}" data-strategy="${escapeText(row.strategy)}"`;
+  const name = `<strong>${escapeText(rowLabel(row, result.sweep))}</strong> (${escapeText(row.model)})`;
+  if (row.events.length === 0) {
+    const why = row.error ? `failed: ${row.error}` : 'no task events were recorded';
+    return `<figure class="chart" ${attributes} data-tasks="0">
+<figcaption>${name}</figcaption>
+<p class="empty">No timeline: ${escapeText(why)}</p>
+</figure>`;
+  }
+  const timeline = layOutTimeline(row.events, row.workload, result.latencyMs, MAX_ROWS_PER_LANE);
+  const median = row.summary ? `; median run ${duration(row.summary.median)}` : '';
+  const facts = `${describeTimeline(timeline)}; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.`;
+  return `<figure class="chart" ${attributes} data-tasks="${timeline.taskCount}">
+<figcaption>${name}: ${escapeText(facts)} ${escapeText(whatToLookAt(row))}</figcaption>
+${timelineChart(timeline)}
+</figure>`;
+}
+
+function timelinesSection(result: BenchResult): string {
+  const { sweep } = result;
+  const lastValue = sweep ? Math.max(...sweep.values) : undefined;
+  const atLastValue = result.rows.filter(
+    (row) => sweep && Number(row.parameters[sweep.parameter]) === lastValue,
+  );
+  // A sweep draws one timeline per strategy and job, at its largest value, to keep the page short.
+  const shown = atLastValue.length > 0 ? atLastValue : result.rows;
+  const sweepNote =
+    sweep && atLastValue.length > 0
+      ? ` With a sweep, the timelines are those at ${escapeText(sweep.parameter)} ${lastValue}, the largest value.`
+      : '';
+  const jobsShown = rowsByJob(shown).map(
+    ([job, rows]) =>
+      `<h3>${escapeText(job)}: ${escapeText(jobDescription(job, rows, result))}</h3>\n${rows
+        .map((row) => timelineFigure(row, result))
+        .join('\n')}`,
+  );
+  return `<section id="timelines">
+<h2>Timelines</h2>
+<p>Every task of one measured run (the one closest to the median), the way the article draws its diagrams, but measured: time runs left to right, each lane is one worker thread or process, each box one task. Tasks that overlap on one worker are stacked in rows within its lane. Each timeline has its own time scale: compare the axis labels, or the bars above.${sweepNote}</p>
+${legend(shown, result.latencyMs)}
+${jobsShown.join('\n')}
+</section>`;
+}
+
+export interface ReportOptions {
+  /** When the report says it was made; now unless given. */
+  readonly generatedAt?: Date;
+}
+
+/** The report as one HTML document. */
+export function renderReport(
+  result: BenchResult,
+  { generatedAt = new Date() }: ReportOptions = {},
+): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>speedup: benchmark report</title>
+<style>${stylesheet}</style>
+</head>
+<body>
+<header>
+<h1>speedup: where each strategy spends its time</h1>
+<p class="lead">Every strategy ran the same jobs on identical inputs, one at a time in a fresh process, and its results were checked against the sequential reference’s. Made by <code>pnpm bench --report</code>.</p>
+${environment(result, generatedAt)}
+</header>
+${mediansSection(result)}
+${sweepsSection(result)}
+${timelinesSection(result)}
+</body>
+</html>
+`;
+}
+
+/** Writes `dir/index.html` and returns its path. */
+export async function writeReport(
+  result: BenchResult,
+  dir: string,
+  options: ReportOptions = {},
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'index.html');
+  await writeFile(file, renderReport(result, options));
+  return file;
+}

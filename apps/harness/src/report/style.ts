@@ -1,0 +1,74 @@
+/**
+ * The report's look, inline so the page needs nothing but itself. The timeline colours
+ * are the article's: red for waiting on I/O, blue for the CPU at work.
+ */
+
+export const colours = {
+  waiting: '#d1495b',
+  computing: '#2e6fb7',
+  download: '#9a6fb0',
+  bar: '#9aabbd',
+  fastest: '#2a9d6f',
+  differs: '#b3261e',
+  ink: '#1f2328',
+  muted: '#5b6470',
+  grid: '#e3e7ec',
+  lane: '#f3f5f8',
+} as const;
+
+/** Colours for one line per strategy in the sweep charts (Okabe and Ito's, safe for colour blindness). */
+export const seriesColours = [
+  '#0072b2',
+  '#d55e00',
+  '#009e73',
+  '#cc79a7',
+  '#e69f00',
+  '#56b4e9',
+  '#000000',
+  '#8c8c8c',
+] as const;
+
+export const stylesheet = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body {
+  margin: 0 auto; padding: 24px 28px 48px; max-width: 1040px;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  color: ${colours.ink}; background: #fff;
+}
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 4px; padding-top: 12px; border-top: 1px solid ${colours.grid}; }
+h3 { font-size: 16px; margin: 24px 0 4px; }
+p { margin: 4px 0 10px; }
+.lead { color: ${colours.muted}; margin-bottom: 12px; }
+.environment { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 12px 0 0; padding: 0; }
+.environment div { display: flex; gap: 6px; }
+.environment dt { color: ${colours.muted}; }
+.environment dd { margin: 0; font-weight: 600; }
+figure { margin: 12px 0 22px; }
+figcaption { color: ${colours.muted}; font-size: 14px; margin-bottom: 6px; }
+figcaption strong { color: ${colours.ink}; }
+svg { display: block; max-width: 100%; height: auto; overflow: visible; }
+svg text { font-size: 12px; fill: ${colours.ink}; }
+svg .muted { fill: ${colours.muted}; }
+svg .note { fill: ${colours.muted}; font-style: italic; }
+svg .grid { stroke: ${colours.grid}; stroke-width: 1; }
+svg .axis { stroke: ${colours.muted}; stroke-width: 1; fill: none; }
+svg .bar { fill: ${colours.bar}; }
+svg .bar.fastest { fill: ${colours.fastest}; }
+svg .bar.differs { fill: ${colours.differs}; opacity: .55; }
+svg .whisker { stroke: ${colours.ink}; stroke-width: 1.2; fill: none; }
+svg .fastest-label { fill: ${colours.fastest}; font-weight: 700; }
+svg .differs-label { fill: ${colours.differs}; font-weight: 700; }
+svg .lane { fill: ${colours.lane}; }
+svg .waiting { fill: ${colours.waiting}; }
+svg .computing { fill: ${colours.computing}; }
+svg .download { fill: ${colours.download}; }
+svg .task rect { stroke: #fff; stroke-width: .5; }
+svg .thin .task rect { stroke: none; }
+svg .series { fill: none; stroke-width: 2; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 22px; font-size: 14px; margin: 8px 0 4px; }
+.legend span { display: inline-flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 22px; height: 12px; border-radius: 2px; }
+.empty { color: ${colours.muted}; font-style: italic; }
+`;

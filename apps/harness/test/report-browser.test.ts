@@ -1,0 +1,224 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findStrategies, jobs } from '@speedup/shared-core';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../src/report/html.js';
+import { SWEPT_WORKERS, syntheticResult } from './report-fixtures.js';
+
+/**
+ * The report, opened in a real browser: Debian's chromium, driven by playwright-core.
+ * Each chart must have rendered (present, not zero-sized, with its bars or boxes), the
+ * page must log no errors and request nothing but itself, and a screenshot is kept in
+ * test-results/ to look at.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const skipBrowser = process.env.SPEEDUP_SKIP_BROWSER === '1';
+const SKIP_REASON = 'SPEEDUP_SKIP_BROWSER=1: the report was not checked in a browser';
+const MISSING_CHROMIUM = `${CHROMIUM} not found: the report test needs Debian's chromium. Install it with \`apt-get update && apt-get install -y chromium\`, or set SPEEDUP_SKIP_BROWSER=1 to skip this test knowingly.`;
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const screenshots = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** What the page shows of one chart, measured in the browser. */
+interface RenderedChart {
+  chart: string;
+  job: string;
+  strategy: string | null;
+  /** `data-tasks` of a timeline: tasks the run recorded. */
+  tasks: number;
+  svgWidth: number;
+  svgHeight: number;
+  lanes: number;
+  /** Task boxes drawn one by one. */
+  taskBoxes: number;
+  /** Bars, task parts, cells and points: every mark, and how many of them have no size. */
+  marks: number;
+  zeroSizedMarks: number;
+  text: string;
+}
+
+interface OpenedReport {
+  charts: RenderedChart[];
+  errors: string[];
+  requests: string[];
+}
+
+async function openReport(
+  context: BrowserContext,
+  file: string,
+  screenshot: string,
+): Promise<OpenedReport> {
+  const errors: string[] = [];
+  const requests: string[] = [];
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const charts = await page.$$eval('figure[data-chart]', (figures) =>
+    figures.map((figure) => {
+      const svg = figure.querySelector('svg');
+      const box = svg?.getBoundingClientRect();
+      const marks = [...figure.querySelectorAll('rect.bar, g.task rect, rect.cell, circle')];
+      return {
+        chart: figure.getAttribute('data-chart') ?? '',
+        job: figure.getAttribute('data-job') ?? '',
+        strategy: figure.getAttribute('data-strategy'),
+        tasks: Number(figure.getAttribute('data-tasks') ?? 0),
+        svgWidth: box?.width ?? 0,
+        svgHeight: box?.height ?? 0,
+        lanes: figure.querySelectorAll('g.worker-lane').length,
+        taskBoxes: figure.querySelectorAll('g.task').length,
+        marks: marks.length,
+        zeroSizedMarks: marks.filter((mark) => {
+          const size = mark.getBoundingClientRect();
+          return size.width === 0 || size.height === 0;
+        }).length,
+        text: figure.textContent ?? '',
+      };
+    }),
+  );
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, screenshot), fullPage: true });
+  await page.close();
+  return { charts, errors, requests };
+}
+
+/** Every chart drawn, at a size, with its marks; every timeline with a box per recorded task. */
+function expectEveryChartRendered(charts: readonly RenderedChart[]): void {
+  for (const chart of charts) {
+    const name = `${chart.chart} ${chart.job} ${chart.strategy ?? ''}`;
+    if (chart.chart === 'timeline' && chart.tasks === 0) {
+      expect(chart.text, name).toContain('No timeline');
+      continue;
+    }
+    expect(chart.svgWidth, name).toBeGreaterThan(300);
+    expect(chart.svgHeight, name).toBeGreaterThan(40);
+    expect(chart.marks, name).toBeGreaterThan(0);
+    expect(chart.zeroSizedMarks, name).toBe(0);
+    if (chart.chart === 'timeline') {
+      expect(chart.lanes, name).toBeGreaterThan(0);
+      expect(chart.taskBoxes, name).toBe(chart.tasks);
+    }
+  }
+}
+
+function expectSelfContained(opened: OpenedReport, file: string): void {
+  expect(opened.errors).toEqual([]);
+  expect(opened.requests).toEqual([pathToFileURL(file).href]);
+}
+
+describe('the report in a browser', () => {
+  let out: string;
+  let profile: string;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    if (skipBrowser) return;
+    if (!existsSync(CHROMIUM)) throw new Error(MISSING_CHROMIUM);
+    out = mkdtempSync(join(tmpdir(), 'speedup-report-'));
+    profile = mkdtempSync(join(tmpdir(), 'speedup-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: BROWSER_ARGS,
+      viewport: { width: 1100, height: 900 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    for (const dir of [out, profile]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows bars and a timeline for every strategy of a real run', async ({ skip }) => {
+    skip(skipBrowser, SKIP_REASON);
+    const dir = join(out, 'real');
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--job',
+        'download,sum-of-squares',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--pages',
+        '20',
+        '--latency',
+        '2',
+        '--report',
+        dir,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+
+    const file = join(dir, 'index.html');
+    const opened = await openReport(context, file, 'report.png');
+    expectSelfContained(opened, file);
+    expectEveryChartRendered(opened.charts);
+
+    const jobsRun = ['download', 'sum-of-squares'];
+    const bars = opened.charts.filter((chart) => chart.chart === 'bars');
+    expect(bars.map((chart) => chart.job)).toEqual(jobsRun);
+    const timelines = opened.charts.filter((chart) => chart.chart === 'timeline');
+    const expected = findStrategies(repositoryRoot).flatMap((pkg) =>
+      jobs
+        .filter((job) => job.workload === pkg.workload && jobsRun.includes(job.name))
+        .map((job) => `${job.name} ${pkg.name}`),
+    );
+    expect(timelines.map((chart) => `${chart.job} ${chart.strategy}`).sort()).toEqual(
+      expected.sort(),
+    );
+    for (const timeline of timelines) expect(timeline.tasks).toBe(20);
+  }, 120_000);
+
+  it('draws pools, async stacking, failures and sweeps from a synthetic result', async ({
+    skip,
+  }) => {
+    skip(skipBrowser, SKIP_REASON);
+    const file = await writeReport(syntheticResult(), join(out, 'synthetic'));
+    const opened = await openReport(context, file, 'report-synthetic.png');
+    expectSelfContained(opened, file);
+    expectEveryChartRendered(opened.charts);
+
+    const chartsOf = (kind: string) => opened.charts.filter((chart) => chart.chart === kind);
+    expect(chartsOf('bars')).toHaveLength(3);
+    expect(chartsOf('sweep')).toHaveLength(3);
+    for (const sweep of chartsOf('sweep'))
+      expect(sweep.marks).toBeGreaterThan(SWEPT_WORKERS.length);
+
+    const timeline = (job: string, strategy: string) =>
+      opened.charts.find(
+        (chart) => chart.chart === 'timeline' && chart.job === job && chart.strategy === strategy,
+      );
+    // At 8 workers: a lane per thread and per process; one lane of stacked rows for async.
+    expect(timeline('download', 'io-threading')?.lanes).toBe(8);
+    expect(timeline('sum-of-squares', 'cpu-multiprocessing')?.lanes).toBe(8);
+    const asyncio = timeline('download', 'io-asyncio');
+    expect(asyncio?.lanes).toBe(1);
+    expect(asyncio?.taskBoxes).toBe(160);
+    expect(asyncio?.svgHeight).toBeGreaterThan(200);
+    expect(timeline('fib', 'cpu-broken')?.text).toContain('worker exited with code 1');
+  }, 60_000);
+});

@@ -1,0 +1,285 @@
+import type { BenchJobName, Model, TaskEvent, Workload } from '@speedup/shared-core';
+import type { BenchResult, BenchRow } from '../src/bench.js';
+import type { BenchOptions } from '../src/options.js';
+import { summarize } from '../src/stats.js';
+
+/**
+ * Made-up results in the shapes the real strategies produce, for the report's tests:
+ * one lane (sequential), a lane per thread or process (pools), and one lane of many
+ * overlapping tasks (async). Deterministic, so the same fixture always draws the same.
+ */
+
+const EPOCH = Date.UTC(2025, 0, 1, 12);
+const LATENCY_MS = 25;
+const PAGES = 160;
+const CORES = 2;
+
+/** Each task starts when the previous one ends, plus a small gap. */
+export function sequentialTasks(
+  count: number,
+  taskMs: (index: number) => number,
+  worker: string,
+  gapMs = 0.05,
+): TaskEvent[] {
+  const events: TaskEvent[] = [];
+  let now = EPOCH;
+  for (let index = 0; index < count; index++) {
+    const end = now + taskMs(index);
+    events.push({ index, worker, start: now, end });
+    now = end + gapMs;
+  }
+  return events;
+}
+
+/** A pool: each task goes, in order, to the worker that is free first. */
+export function poolTasks(
+  count: number,
+  workers: readonly string[],
+  taskMs: (index: number) => number,
+  gapMs = 0.1,
+): TaskEvent[] {
+  const freeAt = workers.map((_, i) => EPOCH + i * 0.3);
+  const events: TaskEvent[] = [];
+  for (let index = 0; index < count; index++) {
+    const next = freeAt.indexOf(Math.min(...freeAt));
+    const start = freeAt[next] as number;
+    const end = start + taskMs(index);
+    events.push({ index, worker: workers[next] as string, start, end });
+    freeAt[next] = end + gapMs;
+  }
+  return events;
+}
+
+/**
+ * Async downloads on one thread: every request is sent at once, every response takes
+ * the latency, and handling the responses takes turns on the one thread.
+ */
+export function asyncDownloads(
+  count: number,
+  worker: string,
+  latencyMs = LATENCY_MS,
+  handleMs = 0.15,
+): TaskEvent[] {
+  const events: TaskEvent[] = [];
+  let threadFreeAt = EPOCH;
+  for (let index = 0; index < count; index++) {
+    const start = EPOCH + index * 0.02;
+    const end = Math.max(start + latencyMs, threadFreeAt) + handleMs;
+    threadFreeAt = end;
+    events.push({ index, worker, start, end });
+  }
+  return events;
+}
+
+/** A small wobble that is the same on every run of the tests. */
+function wobble(index: number): number {
+  return ((index * 7919) % 13) / 13;
+}
+
+interface RowShape {
+  readonly strategy: string;
+  readonly job: BenchJobName;
+  readonly model: Model;
+  readonly concurrency: number;
+  readonly events: readonly TaskEvent[];
+  readonly parameters?: Record<string, string>;
+  readonly ok?: boolean;
+  readonly error?: string;
+}
+
+export function fixtureRow(shape: RowShape): BenchRow {
+  const workload: Workload = shape.job === 'download' ? 'io' : 'cpu';
+  const { events, error } = shape;
+  const spanMs =
+    events.length === 0
+      ? 0
+      : Math.max(...events.map((event) => event.end)) -
+        Math.min(...events.map((event) => event.start));
+  const timesMs = error ? [] : [spanMs * 1.03, spanMs, spanMs * 0.98];
+  const ok = shape.ok ?? !error;
+  return {
+    strategy: shape.strategy,
+    job: shape.job,
+    workload,
+    model: shape.model,
+    concurrency: shape.concurrency,
+    timesMs,
+    summary: timesMs.length > 0 ? summarize(timesMs) : undefined,
+    runsOk: timesMs.map(() => ok),
+    differences: ok
+      ? []
+      : [
+          {
+            index: 3,
+            expected: { input: '35', value: '9227465' },
+            actual: { input: '35', value: '0' },
+          },
+        ],
+    error,
+    ok,
+    events,
+    parameters: { concurrency: String(shape.concurrency), ...shape.parameters },
+  };
+}
+
+export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOptions {
+  return {
+    runs: 3,
+    warmup: 1,
+    latency: LATENCY_MS,
+    pages: PAGES,
+    size: 1,
+    root: '/nowhere',
+    ...overrides,
+  };
+}
+
+const threads = (count: number) => Array.from({ length: count }, (_, i) => `thread ${i + 1}`);
+const processes = (count: number) => Array.from({ length: count }, (_, i) => `pid ${4201 + i}`);
+
+/** Every strategy shape, on all three jobs, at one pool size. */
+function rowsAt(workers: number, sweep: boolean): BenchRow[] {
+  const parameters: Record<string, string> = sweep ? { workers: String(workers) } : {};
+  const download = (index: number) => LATENCY_MS + 0.3 + wobble(index) * 0.4;
+  // Two cores: a pool larger than that shares them, so each task takes longer.
+  const crowded = Math.max(1, workers / CORES);
+  const square = (index: number) => 9 + wobble(index);
+  const fib = (index: number) => 120 + wobble(index) * 8;
+  const shapes: RowShape[] = [
+    {
+      strategy: 'io-sync',
+      job: 'download',
+      model: 'sequential',
+      concurrency: 1,
+      events: sequentialTasks(PAGES, download, 'pid 4100'),
+    },
+    {
+      strategy: 'io-threading',
+      job: 'download',
+      model: 'threads',
+      concurrency: workers,
+      events: poolTasks(PAGES, threads(workers), download),
+    },
+    {
+      strategy: 'io-asyncio',
+      job: 'download',
+      model: 'async',
+      concurrency: PAGES,
+      events: asyncDownloads(PAGES, 'pid 4100'),
+    },
+    {
+      strategy: 'io-multiprocessing',
+      job: 'download',
+      model: 'processes',
+      concurrency: workers,
+      events: poolTasks(PAGES, processes(workers), download, 0.4),
+    },
+    {
+      strategy: 'cpu-sync',
+      job: 'sum-of-squares',
+      model: 'sequential',
+      concurrency: 1,
+      events: sequentialTasks(20, square, 'pid 4100'),
+    },
+    {
+      strategy: 'cpu-threading',
+      job: 'sum-of-squares',
+      model: 'threads',
+      concurrency: workers,
+      events: poolTasks(20, threads(workers), (index) => square(index) * crowded),
+    },
+    {
+      strategy: 'cpu-asyncio',
+      job: 'sum-of-squares',
+      model: 'async',
+      concurrency: 20,
+      events: sequentialTasks(20, (index) => square(index) + 0.4, 'pid 4100'),
+    },
+    {
+      strategy: 'cpu-multiprocessing',
+      job: 'sum-of-squares',
+      model: 'processes',
+      concurrency: workers,
+      events: poolTasks(20, processes(workers), (index) => square(index) * crowded, 0.5),
+    },
+    {
+      strategy: 'cpu-sync',
+      job: 'fib',
+      model: 'sequential',
+      concurrency: 1,
+      events: sequentialTasks(20, fib, 'pid 4100'),
+    },
+    {
+      strategy: 'cpu-threading',
+      job: 'fib',
+      model: 'threads',
+      concurrency: workers,
+      events: poolTasks(20, threads(workers), (index) => fib(index) * crowded),
+      ok: false,
+    },
+    {
+      strategy: 'cpu-broken',
+      job: 'fib',
+      model: 'processes',
+      concurrency: workers,
+      events: [],
+      error: 'worker exited with code 1',
+    },
+  ];
+  return shapes.map((shape) => fixtureRow({ ...shape, parameters }));
+}
+
+export const SWEPT_WORKERS = [1, 2, 4, 8];
+
+/**
+ * Every shape the report must draw: sequential, thread and process pools, async I/O with
+ * 160 overlapping tasks on one lane, a result that differs, a strategy that failed, and
+ * a sweep of the pool size.
+ */
+export function syntheticResult(): BenchResult {
+  return {
+    rows: SWEPT_WORKERS.flatMap((workers) => rowsAt(workers, true)),
+    options: fixtureOptions(),
+    cores: CORES,
+    latencyMs: LATENCY_MS,
+    sweep: { parameter: 'workers', values: SWEPT_WORKERS },
+  };
+}
+
+/** The same shapes without a sweep, at a pool of 4. */
+export function unsweptResult(): BenchResult {
+  return { rows: rowsAt(4, false), options: fixtureOptions(), cores: CORES, latencyMs: LATENCY_MS };
+}
+
+/** Thousands of tasks: sequential, across a pool, and all overlapping on one async lane. */
+export function manyTasksResult(count: number): BenchResult {
+  const download = (index: number) => LATENCY_MS + wobble(index);
+  return {
+    rows: [
+      fixtureRow({
+        strategy: 'io-sync',
+        job: 'download',
+        model: 'sequential',
+        concurrency: 1,
+        events: sequentialTasks(count, download, 'pid 4100'),
+      }),
+      fixtureRow({
+        strategy: 'io-threading',
+        job: 'download',
+        model: 'threads',
+        concurrency: 8,
+        events: poolTasks(count, threads(8), download),
+      }),
+      fixtureRow({
+        strategy: 'io-asyncio',
+        job: 'download',
+        model: 'async',
+        concurrency: count,
+        events: asyncDownloads(count, 'pid 4100'),
+      }),
+    ],
+    options: fixtureOptions({ pages: count }),
+    cores: CORES,
+    latencyMs: LATENCY_MS,
+  };
+}
