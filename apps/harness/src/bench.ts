@@ -5,6 +5,7 @@ import {
   cpuInput,
   downloadInput,
   findStrategies,
+  HTTP_LIMITS_VARIABLE,
   type IoInput,
   MAX_SUM_OF_SQUARES_SIZE,
   type Result,
@@ -13,8 +14,7 @@ import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import { measureInChild, type Progress } from './measure.js';
 import type { BenchOptions, Sweep } from './options.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
-import type { MeasureReport } from './protocol.js';
-import { type BenchRow, failedRow, rowFrom, withComparisons } from './rows.js';
+import { type BenchRow, failedRow, type Measured, rowFrom, withComparisons } from './rows.js';
 
 export type { BenchRow } from './rows.js';
 
@@ -81,7 +81,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const sweepValue = options.sweep
     ? { [options.sweep.parameter]: String(options[options.sweep.parameter]) }
     : {};
-  const parametersOf = (report?: MeasureReport): Record<string, string> => ({
+  const parametersOf = (report?: Measured): Record<string, string> => ({
     ...(report ? { concurrency: String(report.concurrency) } : {}),
     ...(job === 'download'
       ? { pages: String(input.items.length) }
@@ -89,9 +89,20 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     ...(latencyMs !== undefined && job === 'download' ? { latency: String(latencyMs) } : {}),
     ...sweepValue,
   });
-  const measure = ({ pkg, variant, label }: Contender, runs: number, warmup: number) => {
+  // The server counts connections itself: reset before each strategy, read after it.
+  const countsSockets = server !== undefined && job === 'download';
+  const env: Record<string, string> =
+    Object.keys(options.limits).length > 0
+      ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
+      : {};
+  const measure = async (
+    { pkg, variant, label }: Contender,
+    runs: number,
+    warmup: number,
+  ): Promise<Measured> => {
     hooks.onStart?.(label, job);
-    return measureInChild(
+    if (countsSockets) await server.resetStats();
+    const report = await measureInChild(
       {
         strategyDir: pkg.dir,
         input,
@@ -100,8 +111,13 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         warmup,
         minTimeMs: options.minTime,
       },
-      { signal: hooks.signal, onProgress: (progress) => hooks.onProgress?.(label, job, progress) },
+      {
+        signal: hooks.signal,
+        env,
+        onProgress: (progress) => hooks.onProgress?.(label, job, progress),
+      },
     );
+    return { ...report, sockets: countsSockets ? await server.stats() : undefined };
   };
 
   // The reference defines the expected results. When it is not selected it runs once,
@@ -182,7 +198,9 @@ export async function runBench(
   checkSizes(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
-  const server = needsServer ? await startSiteServer({ latency: options.latency }) : undefined;
+  const server = needsServer
+    ? await startSiteServer({ latency: options.latency, jitter: options.jitter })
+    : undefined;
   const rows: BenchRow[] = [];
   const expectedByInput = new Map<string, Result[]>();
   const referenceRows = new Map<BenchJobName, BenchRow>();

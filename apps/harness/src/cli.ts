@@ -14,6 +14,8 @@ import { verdict } from './verdict.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const stopped = new AbortController();
+// The first Ctrl-C stops the strategy being measured, closes the server and prints what
+// was measured so far; a second one ends the harness at once.
 process.once('SIGINT', () => stopped.abort(new Error('interrupted')));
 const progress = progressReporter();
 
@@ -32,7 +34,8 @@ try {
   if (options.exportMarkdown) await writeFile(options.exportMarkdown, renderMarkdown(result));
   if (options.report)
     process.stderr.write(`report: ${await writeReport(result, options.report)}\n`);
-  process.exitCode = stopped.signal.aborted || result.rows.some((row) => !row.ok) ? 1 : 0;
+  // 130 is what a shell reports for a program stopped by Ctrl-C.
+  process.exitCode = stopped.signal.aborted ? 130 : result.rows.some((row) => !row.ok) ? 1 : 0;
 } catch (error) {
   progress.clear();
   if (error instanceof PlanError) failUsage(error.message);

@@ -42,6 +42,9 @@ export interface JsonRecord {
   /** Seconds, worst p99 of the measuring thread's event-loop delay. */
   readonly loop_delay_p99: number | null;
   readonly peak_memory: number | null;
+  /** I/O on the local server: connections it accepted from this strategy, and the most open at once. */
+  readonly connections: number | null;
+  readonly peak_sockets: number | null;
   readonly ok: boolean;
   readonly error: string | null;
   /** The first differing items, described. */
@@ -78,6 +81,8 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     overhead_per_page: row.overheadPerPageUs === undefined ? null : row.overheadPerPageUs / 1e6,
     loop_delay_p99: seconds(row.loopDelayP99Ms),
     peak_memory: orNull(row.peakMemoryBytes),
+    connections: orNull(row.connections),
+    peak_sockets: orNull(row.peakSockets),
     ok: row.ok,
     error: orNull(row.error),
     differences: row.differences.slice(0, 20).map(describeDifference),
@@ -96,6 +101,7 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       runs: result.options.runs,
       warmup: result.options.warmup,
       latency_ms: orNull(result.latencyMs),
+      jitter_ms: result.latencyMs === undefined ? null : result.options.jitter,
       size: result.options.size,
     },
   };

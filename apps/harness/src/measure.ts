@@ -1,11 +1,19 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import type { MeasureReport, MeasureRequest, RunnerMessage } from './protocol.js';
+import {
+  type HarnessMessage,
+  type MeasureReport,
+  type MeasureRequest,
+  type RunnerMessage,
+  STOPPED,
+} from './protocol.js';
 
 const runnerEntry = new URL('./runner.js', import.meta.url);
 
 /** After `close()`, a strategy that left nothing running lets its process exit at once. */
 const EXIT_GRACE_MS = 5_000;
+/** After a stop request, how long a strategy gets to abort and close before it is killed. */
+const STOP_GRACE_MS = 3_000;
 
 export type Progress = Omit<Extract<RunnerMessage, { type: 'progress' }>, 'type'>;
 
@@ -18,16 +26,32 @@ export class MeasureError extends Error {}
  */
 export async function measureInChild(
   request: MeasureRequest,
-  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: Progress) => void } = {},
+  {
+    signal,
+    onProgress,
+    env = {},
+  }: {
+    signal?: AbortSignal;
+    onProgress?: (progress: Progress) => void;
+    /** Environment variables for the measuring process and every worker it starts. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<MeasureReport> {
   const child = fork(runnerEntry, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [],
     serialization: 'advanced',
+    env: { ...process.env, ...env },
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const kill = () => child.kill('SIGKILL');
-  signal?.addEventListener('abort', kill, { once: true });
+  // Asked to stop, the strategy aborts its run and closes its pools itself; a strategy
+  // that cannot (a blocked event loop, for one) is killed after a grace period.
+  const stop = () => {
+    if (child.connected) child.send({ type: 'stop' } satisfies HarnessMessage);
+    setTimeout(kill, STOP_GRACE_MS).unref();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
 
   try {
     const outcome = new Promise<MeasureReport>((resolve, reject) => {
@@ -40,13 +64,13 @@ export async function measureInChild(
         reject(
           new MeasureError(
             signal?.aborted
-              ? 'stopped'
+              ? STOPPED
               : `measurement process exited early (${killedBy ?? `code ${code}`})`,
           ),
         ),
       );
     });
-    child.send(request);
+    child.send({ type: 'measure', request } satisfies HarnessMessage);
     const report = await outcome;
 
     const timer = setTimeout(kill, EXIT_GRACE_MS);
@@ -59,7 +83,7 @@ export async function measureInChild(
     }
     return report;
   } finally {
-    signal?.removeEventListener('abort', kill);
+    signal?.removeEventListener('abort', stop);
     if (child.exitCode === null && child.signalCode === null) kill();
   }
 }

@@ -1,20 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import { type BenchJobName, type HttpLimits, jobNames, type Workload } from '@speedup/shared-core';
 import {
-  type BenchJobName,
-  DEFAULT_LATENCY_MS,
-  DEFAULT_PAGES,
-  jobNames,
-  type Workload,
-} from '@speedup/shared-core';
-import {
+  addDownloadOptions,
   commaList,
+  type DownloadFlags,
+  limitsFrom,
   nonNegativeInteger,
   nonNegativeNumber,
   oneOf,
   parseCommandLine,
   positiveInteger,
   positiveNumber,
-  siteUrls,
 } from '@speedup/shared-core/cli';
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -38,11 +34,15 @@ export interface BenchOptions {
   readonly warmup: number;
   /** Milliseconds the local server waits before each response. */
   readonly latency: number;
+  /** Up to this many milliseconds more per response, drawn from a fixed seed. */
+  readonly jitter: number;
   readonly pages: number;
   /** Scales every job's work: 1 is the article's. */
   readonly size: number;
   /** Sites to download instead of the local server. */
   readonly sites?: readonly string[];
+  /** Download timeouts and size cap, over the defaults; every worker of every strategy gets them. */
+  readonly limits: Partial<HttpLimits>;
   readonly workers?: number;
   readonly concurrency?: number;
   /** Run everything once per value of one setting. */
@@ -111,27 +111,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option('--warmup <n>', 'runs before the measured ones, not counted', nonNegativeInteger, 1)
     .option(
-      '--latency <ms>',
-      'delay of every response from the local server',
-      nonNegativeNumber,
-      DEFAULT_LATENCY_MS,
-    )
-    .option(
-      '--pages <n>',
-      'pages in the download job, alternating the two sites',
-      positiveInteger,
-      DEFAULT_PAGES,
-    )
-    .option(
       '--size <factor>',
       "scale every job's work (1 is the article's; 0.1 is ten times less)",
       positiveNumber,
       1,
-    )
-    .option(
-      '--sites <urls>',
-      'comma-separated http(s) URLs to download instead of the local server',
-      siteUrls,
     )
     .option(
       '--workers <n>',
@@ -159,9 +142,26 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'workspace whose packages/ folder holds the strategies',
       repositoryRoot,
     );
+  addDownloadOptions(program);
   parseCommandLine(program, argv);
-  const { job, minTime, ...rest } = program.opts<
-    Omit<BenchOptions, 'jobs' | 'minTime'> & { job?: BenchJobName[]; minTime?: number }
-  >();
-  return { ...rest, jobs: job, minTime: minTime === undefined ? undefined : minTime * 1000 };
+  type Parsed = Omit<BenchOptions, 'jobs' | 'minTime' | 'limits'> &
+    DownloadFlags & { job?: BenchJobName[]; minTime?: number };
+  const parsed = program.opts<Parsed>();
+  const {
+    job,
+    minTime,
+    sitesFile,
+    connectTimeout,
+    headersTimeout,
+    bodyTimeout,
+    maxBytes,
+    ...rest
+  } = parsed;
+  return {
+    ...rest,
+    sites: rest.sites ?? sitesFile,
+    jobs: job,
+    minTime: minTime === undefined ? undefined : minTime * 1000,
+    limits: limitsFrom(parsed),
+  };
 }

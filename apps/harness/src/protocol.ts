@@ -49,6 +49,14 @@ export interface MeasureReport {
   readonly peakMemoryBytes: number;
 }
 
+/** Why a measurement has no result when `pnpm bench` was interrupted. */
+export const STOPPED = 'stopped before it finished (Ctrl-C)';
+
+/** Harness to measurement process: one request, and maybe a request to stop. */
+export type HarnessMessage =
+  | { readonly type: 'measure'; readonly request: MeasureRequest }
+  | { readonly type: 'stop' };
+
 /** Measurement process to harness. */
 export type RunnerMessage =
   | {

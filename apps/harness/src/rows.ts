@@ -6,8 +6,15 @@ import {
   type TaskEvent,
   type Workload,
 } from '@speedup/shared-core';
+import type { ServerStats } from '@speedup/site-server';
 import type { Contender } from './plan.js';
 import type { MeasureReport, RunRecord } from './protocol.js';
+
+/** A measurement, with what the local server saw of it when it served the job. */
+export interface Measured extends MeasureReport {
+  readonly sockets?: ServerStats;
+}
+
 import { median, type Summary, summarize } from './stats.js';
 
 /** Everything measured about one strategy on one job. Times are in milliseconds. */
@@ -35,6 +42,10 @@ export interface BenchRow {
   /** Worst 99th-percentile event-loop delay of the measuring thread over the measured runs. */
   readonly loopDelayP99Ms?: number;
   readonly peakMemoryBytes?: number;
+  /** I/O on the local server: TCP connections it accepted from this strategy, over set-up and all runs. */
+  readonly connections?: number;
+  /** I/O on the local server: the most connections open at once. */
+  readonly peakSockets?: number;
   /** Whether each measured run's results equal the reference's. */
   readonly runsOk: readonly boolean[];
   /** Where results first differed from the reference; empty when they never did. */
@@ -67,7 +78,7 @@ function closestToMedian(runs: readonly RunRecord[]): RunRecord | undefined {
 export function rowFrom(
   { pkg, variant, label }: Contender,
   job: BenchJobName,
-  report: MeasureReport,
+  report: Measured,
   reference: RunRecord['results'],
   parameters: Record<string, string>,
 ): BenchRow {
@@ -91,6 +102,8 @@ export function rowFrom(
     systemMs: measured.reduce((sum, run) => sum + run.systemMs, 0) / measured.length,
     loopDelayP99Ms: Math.max(...measured.map((run) => run.loopDelay.p99)),
     peakMemoryBytes: report.peakMemoryBytes,
+    connections: report.sockets?.connections,
+    peakSockets: report.sockets?.peakOpen,
     runsOk,
     differences,
     ok: differences.length === 0,

@@ -17,7 +17,14 @@ import {
   readStrategyPackage,
   type TaskEvent,
 } from '@speedup/shared-core';
-import type { MeasureReport, MeasureRequest, RunnerMessage, RunRecord } from './protocol.js';
+import {
+  type HarnessMessage,
+  type MeasureReport,
+  type MeasureRequest,
+  type RunnerMessage,
+  type RunRecord,
+  STOPPED,
+} from './protocol.js';
 
 const LOOP_RESOLUTION_MS = 2;
 /** A ceiling for `--min-time` on very fast work, as hyperfine has. */
@@ -27,6 +34,9 @@ const NS_PER_MS = 1e6;
 
 /** The histogram records whole timer intervals; how late the loop was is the part beyond the resolution. */
 const lateness = (intervalNs: number) => Math.max(0, intervalNs / NS_PER_MS - LOOP_RESOLUTION_MS);
+
+/** Aborted when the harness asks this process to stop (Ctrl-C in `pnpm bench`). */
+const stopped = new AbortController();
 
 const send = (message: RunnerMessage) =>
   new Promise<void>((resolve) => {
@@ -64,7 +74,7 @@ async function measureRun(
   const childrenBefore = childTimes();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const results = await runner.run(input, { onTask });
+  const results = await runner.run(input, { onTask, signal: stopped.signal });
   const workMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   // A run that blocked the loop is only recorded once the loop's timer gets to fire.
@@ -124,9 +134,13 @@ async function measure(request: MeasureRequest): Promise<MeasureReport> {
   return { setupMs, closeMs, concurrency: runner.concurrency, runs, peakMemoryBytes };
 }
 
-process.once('message', async (request: MeasureRequest) => {
+process.on('message', async (message: HarnessMessage) => {
+  if (message.type === 'stop') {
+    stopped.abort(new Error(STOPPED));
+    return;
+  }
   try {
-    await send({ type: 'report', report: await measure(request) });
+    await send({ type: 'report', report: await measure(message.request) });
   } catch (error) {
     await send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }

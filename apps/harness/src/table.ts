@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { BenchResult, BenchRow } from './bench.js';
 import { duration, fraction, megabytes, microseconds, ratio } from './format.js';
 import { type Paint, painter } from './paint.js';
+import { STOPPED } from './protocol.js';
 import { warningsFor } from './warnings.js';
 
 const MAX_DIFFERENCES_SHOWN = 5;
@@ -19,6 +20,7 @@ const mean = (row: BenchRow) =>
   row.summary ? `${duration(row.summary.mean)} ± ${duration(row.summary.stddev)}` : '–';
 
 function resultOf(row: BenchRow): string {
+  if (row.error === STOPPED) return 'STOPPED';
   if (row.error) return 'FAILED';
   if (row.differences.length > 0) return `DIFF (${row.differences.length})`;
   return 'ok';
@@ -34,11 +36,6 @@ const common = {
   cold: { header: '1st run', cell: (row) => duration(row.coldMs) },
   speedup: { header: 'speed-up', cell: (row) => ratio(row.speedup) },
   efficiency: { header: 'efficiency', cell: (row) => fraction(row.efficiency) },
-  cpu: {
-    header: 'user + sys',
-    cell: (row) =>
-      row.userMs === undefined ? '–' : duration((row.userMs ?? 0) + (row.systemMs ?? 0)),
-  },
   loop: { header: 'loop p99', cell: (row) => duration(row.loopDelayP99Ms) },
   memory: { header: 'memory', cell: (row) => megabytes(row.peakMemoryBytes) },
   result: { header: 'results', cell: resultOf },
@@ -55,7 +52,6 @@ const ioColumns: Column[] = [
         : String(Math.min(row.concurrency, Number(row.parameters.pages))),
   },
   common.median,
-  common.mean,
   common.range,
   common.setup,
   common.cold,
@@ -63,9 +59,6 @@ const ioColumns: Column[] = [
   { header: 'bound', cell: (row) => duration(row.boundMs) },
   common.efficiency,
   { header: 'per page', cell: (row) => microseconds(row.overheadPerPageUs) },
-  common.cpu,
-  common.loop,
-  common.memory,
   common.result,
 ];
 
@@ -78,16 +71,37 @@ const cpuColumns: Column[] = [
     cell: (row) => (row.concurrency === undefined ? '–' : String(row.concurrency)),
   },
   common.median,
-  common.mean,
   common.range,
   common.setup,
   common.cold,
   common.speedup,
   common.efficiency,
-  common.cpu,
+  common.loop,
+  common.result,
+];
+
+/** The second table of each workload: the spread of the runs and what they cost the machine. */
+const resourceColumns = (workload: Workload): Column[] => [
+  common.strategy,
+  { header: 'job', cell: (row) => row.job },
+  { header: 'runs', cell: (row) => String(row.timesMs.length) },
+  common.mean,
+  { header: 'user', cell: (row) => duration(row.userMs) },
+  { header: 'system', cell: (row) => duration(row.systemMs) },
   common.loop,
   common.memory,
-  common.result,
+  ...(workload === 'io'
+    ? [
+        {
+          header: 'connections',
+          cell: (row: BenchRow) => (row.connections === undefined ? '–' : String(row.connections)),
+        },
+        {
+          header: 'peak sockets',
+          cell: (row: BenchRow) => (row.peakSockets === undefined ? '–' : String(row.peakSockets)),
+        },
+      ]
+    : []),
 ];
 
 /** The fastest row of each job that computed the right thing: the one a reader is looking for. */
@@ -153,7 +167,7 @@ function titleOf(result: BenchResult, workload: Workload, rows: readonly BenchRo
     const source =
       result.latencyMs === undefined
         ? (options.sites ?? []).join(', ')
-        : `local server, ${result.latencyMs} ms latency`;
+        : `local server, ${result.latencyMs} ms latency${options.jitter > 0 ? ` + up to ${options.jitter} ms jitter` : ''}`;
     return `I/O-bound: download ${pages} pages (${source}); ${runs}`;
   }
   const size = options.size === 1 ? '' : `, work × ${options.size}`;
@@ -194,6 +208,7 @@ export function renderTables(result: BenchResult, colour = false): string {
     for (const { workload, rows, columns } of sections(result)) {
       parts.push(
         `${paint('bold', titleOf(result, workload, rows))}\n${terminalTable(columns, rows, paint)}`,
+        `Runs and resources\n${terminalTable(resourceColumns(workload), rows, paint)}`,
       );
     }
   }
@@ -216,7 +231,7 @@ export function renderMarkdown(result: BenchResult): string {
   return `${sections(result)
     .map(
       ({ workload, rows, columns }) =>
-        `### ${titleOf(result, workload, rows)}\n\n${markdownTable(columns, rows)}`,
+        `### ${titleOf(result, workload, rows)}\n\n${markdownTable(columns, rows)}\n\n${markdownTable(resourceColumns(workload), rows)}`,
     )
     .join('\n\n')}\n`;
 }

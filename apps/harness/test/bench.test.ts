@@ -1,5 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,11 +282,74 @@ describe('pnpm bench on bad input', () => {
     [['--min-time', '-1'], /^error: option '--min-time <seconds>' argument '-1' is invalid/],
     [['--size', '20', '--job', 'sum-of-squares'], /^error: size 20 is too big for sum-of-squares/],
     [['--only', 'cpu-asyncio:fast'], /^error: unknown variant 'fast' of cpu-asyncio/],
+    [
+      ['--sites-file', '/nonexistent/sites.txt'],
+      /cannot read '\/nonexistent\/sites.txt' \(ENOENT\)/,
+    ],
+    [['--sites', ','], /the list is empty/],
+    [['--connect-timeout', '0'], /'0' is not a number above 0/],
   ])('%j: one line naming the problem, exit code 2', (args, message) => {
     const run = bench(...args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
+  });
+});
+
+/** Processes of this repository's harness, server and pools that are running now. */
+function ourProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (
+      command.includes(repositoryRoot) &&
+      /runner\.js|server-process\.js|worker\.cjs/.test(command)
+    ) {
+      found.push(`${pid} ${command}`);
+    }
+  }
+  return found;
+}
+
+describe('pnpm bench when interrupted', () => {
+  it('stops at Ctrl-C, prints what it measured, closes everything and exits with 130', async () => {
+    const before = ourProcesses();
+    const bench = spawn(
+      process.execPath,
+      [cli, '--workload', 'io', '--latency', '100', '--runs', '3'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    bench.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    const started = new Promise<void>((resolve) => {
+      bench.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        if (stderr.includes('▸ io-sync')) resolve();
+      });
+    });
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    bench.kill('SIGINT');
+    const [code] = (await once(bench, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    expect(stdout).toContain('STOPPED');
+    expect(stdout).toContain('stopped before it finished (Ctrl-C)');
+    let left = ourProcesses().filter((line) => !before.includes(line));
+    for (let tries = 0; left.length > 0 && tries < 30; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = ourProcesses().filter((line) => !before.includes(line));
+    }
+    expect(left).toEqual([]);
   });
 });

@@ -7,7 +7,16 @@ import { renderMarkdown, renderTables } from '../src/table.js';
 import { verdict } from '../src/verdict.js';
 import { warningsFor } from '../src/warnings.js';
 
-const options: BenchOptions = { runs: 3, warmup: 1, latency: 25, pages: 160, size: 1, root: '/x' };
+const options: BenchOptions = {
+  runs: 3,
+  warmup: 1,
+  latency: 25,
+  jitter: 0,
+  pages: 160,
+  size: 1,
+  limits: {},
+  root: '/x',
+};
 
 function row(
   strategy: string,

@@ -33,6 +33,8 @@ const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
   latency: 25,
   pages: 160,
   size: 1,
+  jitter: 0,
+  limits: {},
   root: '/x',
   ...overrides,
 });

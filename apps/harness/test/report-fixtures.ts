@@ -129,6 +129,8 @@ export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
     latency: LATENCY_MS,
     pages: PAGES,
     size: 1,
+    jitter: 0,
+    limits: {},
     root: '/nowhere',
     ...overrides,
   };

@@ -1,4 +1,7 @@
-import { type Command, CommanderError, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_LATENCY_MS, DEFAULT_PAGES } from './jobs.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './limits.js';
 
 /**
  * Argument parsing shared by `pnpm bench` and every package's `start`: one parser
@@ -61,23 +64,116 @@ export function commaList(value: string): string[] {
   return items;
 }
 
-/**
- * URLs of sites to download from instead of the local server. Only absolute http and
- * https URLs: a path or `file:` URL would make the download read local files.
- */
+/** One http or https URL; a path or `file:` URL would make the download read local files. */
+function siteUrl(item: string): string {
+  let url: URL;
+  try {
+    url = new URL(item);
+  } catch {
+    throw new InvalidArgumentError(`'${item}' is not a valid URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`'${item}' is not an http or https URL.`);
+  }
+  return url.href;
+}
+
+/** Comma-separated URLs of sites to download from instead of the local server. */
 export function siteUrls(value: string): string[] {
-  return commaList(value).map((item) => {
-    let url: URL;
-    try {
-      url = new URL(item);
-    } catch {
-      throw new InvalidArgumentError(`'${item}' is not a valid URL.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidArgumentError(`'${item}' is not an http or https URL.`);
-    }
-    return url.href;
-  });
+  return commaList(value).map(siteUrl);
+}
+
+/** The sites listed in a file, one URL per line; blank lines and `#` comments are skipped. */
+export function sitesFromFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InvalidArgumentError(`cannot read '${path}' (${reason}).`);
+  }
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  if (lines.length === 0) throw new InvalidArgumentError(`'${path}' lists no sites.`);
+  return lines.map(siteUrl);
+}
+
+/** What the download options below parse into. */
+export interface DownloadFlags {
+  readonly latency: number;
+  readonly jitter: number;
+  readonly pages: number;
+  readonly sites?: string[];
+  readonly sitesFile?: string[];
+  readonly connectTimeout?: number;
+  readonly headersTimeout?: number;
+  readonly bodyTimeout?: number;
+  readonly maxBytes?: number;
+}
+
+/** The options of the download job, the same for `pnpm bench` and every I/O strategy's `start`. */
+export function addDownloadOptions(program: Command): Command {
+  return program
+    .option(
+      '--latency <ms>',
+      'delay of every response from the local server',
+      nonNegativeNumber,
+      DEFAULT_LATENCY_MS,
+    )
+    .option(
+      '--jitter <ms>',
+      'up to this much more delay per response, drawn from a fixed seed',
+      nonNegativeNumber,
+      0,
+    )
+    .option(
+      '--pages <n>',
+      'pages in the download job, alternating the sites',
+      positiveInteger,
+      DEFAULT_PAGES,
+    )
+    .option(
+      '--sites <urls>',
+      'comma-separated http(s) URLs to download instead of the local server',
+      siteUrls,
+    )
+    .addOption(
+      new Option('--sites-file <file>', 'a file of http(s) URLs, one per line, to download instead')
+        .argParser(sitesFromFile)
+        .conflicts('sites'),
+    )
+    .option(
+      '--connect-timeout <ms>',
+      `time to connect (default ${DEFAULT_HTTP_LIMITS.connectTimeout})`,
+      positiveNumber,
+    )
+    .option(
+      '--headers-timeout <ms>',
+      `time to the response head (default ${DEFAULT_HTTP_LIMITS.headersTimeout})`,
+      positiveNumber,
+    )
+    .option(
+      '--body-timeout <ms>',
+      `time between two body chunks (default ${DEFAULT_HTTP_LIMITS.bodyTimeout})`,
+      positiveNumber,
+    )
+    .option(
+      '--max-bytes <n>',
+      `largest body accepted (default ${DEFAULT_HTTP_LIMITS.maxBytes})`,
+      positiveInteger,
+    );
+}
+
+/** The download limits the flags set; the rest keep their defaults. */
+export function limitsFrom(flags: DownloadFlags): Partial<HttpLimits> {
+  const { connectTimeout, headersTimeout, bodyTimeout, maxBytes } = flags;
+  return Object.fromEntries(
+    Object.entries({ connectTimeout, headersTimeout, bodyTimeout, maxBytes }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
 }
 
 /**

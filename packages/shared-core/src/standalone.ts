@@ -1,20 +1,16 @@
 import { startSiteServer } from '@speedup/site-server';
 import { Command } from 'commander';
 import {
+  addDownloadOptions,
+  type DownloadFlags,
   failUsage,
-  nonNegativeNumber,
+  limitsFrom,
   oneOf,
   parseCommandLine,
   positiveInteger,
-  siteUrls,
 } from './cli.js';
-import {
-  type BenchJobName,
-  cpuInput,
-  DEFAULT_LATENCY_MS,
-  DEFAULT_PAGES,
-  downloadInput,
-} from './jobs.js';
+import { type BenchJobName, cpuInput, downloadInput } from './jobs.js';
+import { setHttpLimits } from './limits.js';
 import { loadStrategy, readStrategyPackage } from './packages.js';
 import type { CpuResult, PageResult } from './results.js';
 import type { CpuStrategy, IoStrategy, Runner, SetupOptions, TaskEvent } from './strategy.js';
@@ -27,13 +23,10 @@ import type { CpuStrategy, IoStrategy, Runner, SetupOptions, TaskEvent } from '.
 
 type CpuBenchJob = Exclude<BenchJobName, 'download'>;
 
-interface StartOptions {
+interface StartOptions extends Partial<DownloadFlags> {
   workers?: number;
   concurrency?: number;
   variant?: string;
-  latency: number;
-  pages: number;
-  sites?: string[];
   job: CpuBenchJob[];
 }
 
@@ -51,29 +44,19 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
       'most tasks in flight, for strategies without a pool',
       positiveInteger,
     );
-  if (pkg.workload === 'io') {
-    program
-      .option(
-        '--latency <ms>',
-        'delay of every response from the local server',
-        nonNegativeNumber,
-        DEFAULT_LATENCY_MS,
-      )
-      .option(
-        '--pages <n>',
-        'pages to download, alternating the sites',
-        positiveInteger,
-        DEFAULT_PAGES,
-      )
-      .option(
-        '--sites <urls>',
-        'comma-separated http(s) URLs to download instead of the local server',
-        siteUrls,
-      );
-  } else {
+  const variants = Object.keys(pkg.variants);
+  if (variants.length > 0) {
+    const described = Object.entries(pkg.variants).map(([name, text]) => `${name}: ${text}`);
+    program.option(`--variant <name>`, `run a variant (${described.join('; ')})`, (value) => {
+      const [variant] = oneOf(variants)(value);
+      return variant;
+    });
+  }
+  if (pkg.workload === 'io') addDownloadOptions(program);
+  else {
     program.option(
       '--job <job>',
-      'CPU job: sum-of-squares or fib',
+      'CPU jobs, comma-separated: sum-of-squares, fib',
       oneOf<CpuBenchJob>(['sum-of-squares', 'fib']),
       ['sum-of-squares'],
     );
@@ -87,18 +70,23 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
     variant: options.variant,
   };
 
-  if (strategy.workload === 'io') await startIo(strategy, setupOptions, options);
+  if (strategy.workload === 'io')
+    await startIo(strategy, setupOptions, options as StartOptions & DownloadFlags);
   else for (const job of options.job) await startCpu(strategy, setupOptions, job);
 }
 
 async function startIo(
   strategy: IoStrategy,
   setupOptions: SetupOptions,
-  options: StartOptions,
+  options: StartOptions & DownloadFlags,
 ): Promise<void> {
-  const server = options.sites ? undefined : await startSiteServer({ latency: options.latency });
+  setHttpLimits(limitsFrom(options));
+  const sites = options.sites ?? options.sitesFile;
+  const server = sites
+    ? undefined
+    : await startSiteServer({ latency: options.latency, jitter: options.jitter });
   try {
-    const input = downloadInput(options.sites ?? server?.sites ?? [], options.pages);
+    const input = downloadInput(sites ?? server?.sites ?? [], options.pages);
     const where = server ? ` (local server, ${options.latency} ms latency)` : '';
     const { results, events, setup, work } = await runOnce(strategy, setupOptions, input);
     for (const { index, worker } of events) {
