@@ -19,7 +19,7 @@ import { SWEPT_WORKERS, syntheticResult } from './report-fixtures.js';
 const CHROMIUM = '/usr/bin/chromium';
 const skipBrowser = process.env.SPEEDUP_SKIP_BROWSER === '1';
 const SKIP_REASON = 'SPEEDUP_SKIP_BROWSER=1: the report was not checked in a browser';
-const MISSING_CHROMIUM = `${CHROMIUM} not found: the report test needs Debian's chromium. Install it with \`apt-get update && apt-get install -y chromium\`, or set SPEEDUP_SKIP_BROWSER=1 to skip this test knowingly.`;
+const MISSING_CHROMIUM = `${CHROMIUM} not found: the report test needs Debian's chromium. Install it with \`pnpm setup:tools\` (Debian's package), or set SPEEDUP_SKIP_BROWSER=1 to skip this test knowingly.`;
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
