@@ -95,10 +95,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {};
+  // `forResultsOnly`: one run, to learn the expected results, not to be shown.
   const measure = async (
     { pkg, variant, label }: Contender,
-    runs: number,
-    warmup: number,
+    forResultsOnly = false,
   ): Promise<Measured> => {
     hooks.onStart?.(label, job);
     if (countsSockets) await server.resetStats();
@@ -107,9 +107,9 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         strategyDir: pkg.dir,
         input,
         setup: { workers: options.workers, concurrency: options.concurrency, variant },
-        runs,
-        warmup,
-        minTimeMs: options.minTime,
+        runs: forResultsOnly ? 1 : options.runs,
+        warmup: forResultsOnly ? 0 : options.warmup,
+        minTimeMs: forResultsOnly ? 0 : options.minTime,
       },
       {
         signal: hooks.signal,
@@ -131,11 +131,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   if (!expected || (planned.referenceSelected && !referenceRow)) {
     try {
       const selected = planned.referenceSelected;
-      const report = await measure(
-        referenceContender,
-        selected ? options.runs : 1,
-        selected ? options.warmup : 0,
-      );
+      const report = await measure(referenceContender, !selected);
       expected = report.runs[0]?.results ?? [];
       context.expectedByInput.set(inputKey, expected);
       if (selected) {
@@ -159,7 +155,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       row = referenceRow;
     } else {
       try {
-        const report = await measure(contender, options.runs, options.warmup);
+        const report = await measure(contender);
         row = rowFrom(contender, job, report, expected, parametersOf(report));
       } catch (error) {
         row = failedRow(contender, job, error, parametersOf());

@@ -13,10 +13,10 @@ export interface MeasureRequest {
   readonly setup: SetupOptions;
   /** Runs before the measured ones, timed but not counted. */
   readonly warmup: number;
-  /** Measured runs: exactly this many, or at least this many with `minTimeMs`. */
+  /** Measured runs: at least this many. */
   readonly runs: number;
   /** Keep measuring until the measured runs add up to this many milliseconds. */
-  readonly minTimeMs?: number;
+  readonly minTimeMs: number;
 }
 
 export interface LoopDelay {

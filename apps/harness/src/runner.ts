@@ -99,7 +99,7 @@ async function measureRun(
 }
 
 function needsMoreRuns(request: MeasureRequest, done: number, measuredMs: number): boolean {
-  return done < request.runs || (request.minTimeMs !== undefined && measuredMs < request.minTimeMs);
+  return done < request.runs || measuredMs < request.minTimeMs;
 }
 
 async function measure(request: MeasureRequest): Promise<MeasureReport> {

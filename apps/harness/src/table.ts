@@ -159,9 +159,7 @@ function describeJobs(rows: readonly BenchRow[]): string {
 
 function titleOf(result: BenchResult, workload: Workload, rows: readonly BenchRow[]): string {
   const { options } = result;
-  const runs = options.minTime
-    ? `at least ${options.runs} runs and ${options.minTime / 1000} s each, after ${options.warmup} warm-up`
-    : `${options.runs} run${options.runs === 1 ? '' : 's'} after ${options.warmup} warm-up`;
+  const runs = `${options.minTime > 0 ? 'at least ' : ''}${options.runs} run${options.runs === 1 ? '' : 's'}${options.minTime > 0 ? ` and ${options.minTime / 1000} s` : ''} after ${options.warmup} warm-up`;
   if (workload === 'io') {
     const pages = rows[0]?.parameters.pages ?? String(options.pages);
     const source =

@@ -64,6 +64,8 @@ describe.skipIf(skip)('hyperfine', () => {
         'sum-of-squares',
         '--runs',
         '2',
+        '--min-time',
+        '0',
         '--warmup',
         '0',
         '--export-json',

@@ -33,6 +33,8 @@ describe('10,000 pages through every I/O strategy', () => {
           '2',
           '--runs',
           '1',
+          '--min-time',
+          '0',
           '--warmup',
           '0',
           '--export-json',

@@ -9,6 +9,7 @@ import { warningsFor } from '../src/warnings.js';
 
 const options: BenchOptions = {
   runs: 3,
+  minTime: 0,
   warmup: 1,
   latency: 25,
   jitter: 0,

@@ -160,6 +160,8 @@ describe('the report in a browser', () => {
         'download,sum-of-squares',
         '--runs',
         '1',
+        '--min-time',
+        '0',
         '--warmup',
         '0',
         '--pages',

@@ -125,6 +125,7 @@ export function fixtureRow(shape: RowShape): BenchRow {
 export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOptions {
   return {
     runs: 3,
+    minTime: 0,
     warmup: 1,
     latency: LATENCY_MS,
     pages: PAGES,

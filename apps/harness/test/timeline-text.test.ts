@@ -122,6 +122,8 @@ describe('pnpm bench --timeline and --report', () => {
       'sum-of-squares',
       '--runs',
       '1',
+      '--min-time',
+      '0',
       '--warmup',
       '0',
       '--timeline',
@@ -141,7 +143,18 @@ describe('pnpm bench --timeline and --report', () => {
   it('names a variant as --only does', () => {
     const variant = 'cpu-asyncio:await-per-call';
     const run = bench(
-      ...['--only', variant, '--job', 'sum-of-squares', '--runs', '1', '--warmup', '0'],
+      ...[
+        '--only',
+        variant,
+        '--job',
+        'sum-of-squares',
+        '--runs',
+        '1',
+        '--min-time',
+        '0',
+        '--warmup',
+        '0',
+      ],
       ...['--timeline', variant],
     );
     expect(run.status, run.stderr).toBe(0);
