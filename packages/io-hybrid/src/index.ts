@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineStrategy, startPool } from '@speedup/shared-core';
 import { downloadInShares } from './shares.js';
 
-/** Pages in flight at once across all threads, unless told otherwise: io-asyncio's limit, so the two compare. */
+/** Pages in flight at once, all threads together, unless told otherwise: io-asyncio's limit, so the two compare. */
 export const MAX_IN_FLIGHT = 256;
 
 /**
