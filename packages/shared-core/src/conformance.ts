@@ -25,6 +25,7 @@ import type {
   Strategy,
   TaskEvent,
 } from './strategy.js';
+import { mostAtOnce } from './tasks.js';
 
 /**
  * The strategy contract as a test suite. A strategy package runs all of it with one
@@ -167,6 +168,24 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
     expect(diffResults(expectedPages(server, input), results)).toEqual([]);
   });
 
+  it('keeps input order when pages finish out of order', async () => {
+    // Up to 20 ms of jitter per response: pages in flight together finish in another order
+    // than they were asked for, so a strategy that returns them as they finish is caught.
+    const jittery = await startSiteServer({ latency: 1, jitter: 20 });
+    try {
+      const input = downloadInput(jittery.sites, 40);
+      const { results, events } = await runCollecting(await load(), setup, input);
+      expect(diffResults(expectedPages(jittery, input), results)).toEqual([]);
+      // Events arrive as tasks finish: where tasks overlapped, they must not all be in order,
+      // or this test proved nothing.
+      if (mostAtOnce(events) > 1) {
+        expect(events.map((event) => event.index)).not.toEqual(input.items.map((_, i) => i));
+      }
+    } finally {
+      await jittery.close();
+    }
+  });
+
   it('reports one task event per page, with the worker that ran it', async () => {
     const input = downloadInput(server.sites, 40);
     const { events } = await runCollecting(await load(), setup, input);
@@ -226,11 +245,12 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
       [siteB, undefined],
     ];
     const input: IoInput = { job: 'download', items: cases.map(([url]) => url) };
-    const { results } = await withHttpLimits(
+    const { results, events } = await withHttpLimits(
       { connectTimeout: 2_000, headersTimeout: 500, bodyTimeout: 500, maxBytes: 1024 * 1024 },
       async () => runCollecting(await load(), setup, input),
     );
     expect(results.map((page) => page.error)).toEqual(cases.map(([, error]) => error));
+    expectOneEventPerItem(events, cases.length);
     expect(results.map((page) => page.status)).toEqual([
       200, 500, 200, 404, 0, 0, 0, 0, 0, 0, 0, 200,
     ]);
@@ -321,7 +341,8 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
   it('turns a task that throws into a failed record and computes the rest', async () => {
     const { none, throw: throws } = crashModes;
     const input: CpuInput = { job: 'crash', items: [none, throws, none] };
-    const { results } = await runCollecting(await load(), setup, input);
+    const { results, events } = await runCollecting(await load(), setup, input);
+    expectOneEventPerItem(events, input.items.length);
     expect(results.map((result) => [result.value, result.error])).toEqual([
       ['0', undefined],
       ['', 'failed'],

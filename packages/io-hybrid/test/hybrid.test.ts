@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os';
+import ioHybrid, { MAX_IN_FLIGHT } from '@speedup/io-hybrid';
+import {
+  downloadInput,
+  mostAtOnce,
+  startPool,
+  type TaskEvent,
+  workersOf,
+} from '@speedup/shared-core';
+import { type SiteServer, startSiteServer } from '@speedup/site-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadInShares } from '../src/shares.js';
+
+/** The events of each worker, by its label. */
+function byWorker(events: readonly TaskEvent[]): Map<string, TaskEvent[]> {
+  const lanes = new Map<string, TaskEvent[]>();
+  for (const event of events) lanes.set(event.worker, [...(lanes.get(event.worker) ?? []), event]);
+  return lanes;
+}
+
+describe('io-hybrid', () => {
+  let server: SiteServer;
+  beforeAll(async () => {
+    server = await startSiteServer({ latency: 50 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const collect = async (pages: number, setup: { workers?: number; concurrency?: number }) => {
+    const events: TaskEvent[] = [];
+    await ioHybrid.run(downloadInput(server.sites, pages), {
+      ...setup,
+      onTask: (event) => events.push(event),
+    });
+    return events;
+  };
+
+  it('downloads on one worker thread per core, never on the main thread', async () => {
+    const events = await collect(40, {});
+    expect(workersOf(events)).toHaveLength(Math.min(availableParallelism(), 40));
+    for (const worker of workersOf(events)) expect(worker).toMatch(/^thread \d+$/);
+  });
+
+  it('gives each thread one share of the pages, in input order, and all of it in flight at once', async () => {
+    const events = await collect(40, { workers: 2 });
+    const shares = [...byWorker(events).values()]
+      .map((lane) => lane.map((event) => event.index).sort((a, b) => a - b))
+      .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+    expect(shares).toEqual([
+      Array.from({ length: 20 }, (_, i) => i),
+      Array.from({ length: 20 }, (_, i) => 20 + i),
+    ]);
+    for (const lane of byWorker(events).values()) expect(mostAtOnce(lane)).toBe(20);
+    expect(mostAtOnce(events)).toBe(40);
+  });
+
+  it('shares the in-flight limit out between the threads', async () => {
+    const runner = await ioHybrid.setup({ workers: 2, concurrency: 6 });
+    const events: TaskEvent[] = [];
+    try {
+      expect(runner.concurrency).toBe(6);
+      await runner.run(downloadInput(server.sites, 30), { onTask: (event) => events.push(event) });
+    } finally {
+      await runner.close();
+    }
+    for (const lane of byWorker(events).values()) expect(mostAtOnce(lane)).toBe(3);
+    expect(mostAtOnce(events)).toBe(6);
+  });
+
+  it("keeps io-asyncio's limit by default, rounded up to a share per thread", async () => {
+    const runner = await ioHybrid.setup({ workers: 3 });
+    try {
+      expect(runner.concurrency).toBe(Math.ceil(MAX_IN_FLIGHT / 3) * 3);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('keeps one session per thread across runs: connections per thread and site, not per page', async () => {
+    await server.resetStats();
+    const runner = await ioHybrid.setup({ workers: 2, concurrency: 8 });
+    try {
+      await runner.run(downloadInput(server.sites, 40));
+      await runner.run(downloadInput(server.sites, 40));
+    } finally {
+      await runner.close();
+    }
+    const { requests, connections, peakOpen } = await server.stats();
+    expect(requests).toBe(80);
+    // 2 threads × 4 pages in flight × 2 sites; a session per page would open 80.
+    expect(connections).toBeLessThanOrEqual(2 * 4 * 2);
+    expect(peakOpen).toBeLessThanOrEqual(2 * 4 * 2);
+  });
+
+  it('turns the pages of a thread that dies into failed records, each with an event', async () => {
+    const pool = await startPool(new URL('./dying-worker.cjs', import.meta.url), {
+      workers: 2,
+      type: 'thread',
+    });
+    const events: TaskEvent[] = [];
+    try {
+      const urls = downloadInput(server.sites, 6).items;
+      const pages = await downloadInShares(pool, urls, 4, {
+        onTask: (event) => events.push(event),
+      });
+      expect(pages.map((page) => page.error)).toEqual([
+        'crashed',
+        'crashed',
+        'crashed',
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    } finally {
+      await pool.terminate();
+    }
+    expect(events.map((event) => [event.index, event.worker]).sort()).toEqual([
+      [0, 'lost worker'],
+      [1, 'lost worker'],
+      [2, 'lost worker'],
+      [3, 'survivor'],
+      [4, 'survivor'],
+      [5, 'survivor'],
+    ]);
+  });
+});
