@@ -61,7 +61,7 @@ export interface BenchOptions {
  * Fast strategies get more runs: the JIT keeps improving a run of 40 ms for a dozen
  * runs, and its median should not be taken before. Slow ones stop at `--runs`.
  */
-const DEFAULT_MIN_TIME_S = 1;
+const DEFAULT_MIN_TIME_S = 0.5;
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -116,7 +116,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       nonNegativeNumber,
       DEFAULT_MIN_TIME_S,
     )
-    .option('--warmup <n>', 'runs before the measured ones, not counted', nonNegativeInteger, 1)
+    .option(
+      '--warmup <n>',
+      'runs before the measured ones, not counted (the first run is cold: see 1st run)',
+      nonNegativeInteger,
+      0,
+    )
     .option(
       '--size <factor>',
       "scale every job's work (1 is the article's; 0.1 is ten times less)",

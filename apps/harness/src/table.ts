@@ -159,7 +159,11 @@ function describeJobs(rows: readonly BenchRow[]): string {
 
 function titleOf(result: BenchResult, workload: Workload, rows: readonly BenchRow[]): string {
   const { options } = result;
-  const runs = `${options.minTime > 0 ? 'at least ' : ''}${options.runs} run${options.runs === 1 ? '' : 's'}${options.minTime > 0 ? ` and ${options.minTime / 1000} s` : ''} after ${options.warmup} warm-up`;
+  const warmup =
+    options.warmup === 0
+      ? 'no warm-up, so the first run is cold'
+      : `after ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
+  const runs = `${options.minTime > 0 ? 'at least ' : ''}${options.runs} run${options.runs === 1 ? '' : 's'}${options.minTime > 0 ? ` and ${options.minTime / 1000} s` : ''}, ${warmup}`;
   if (workload === 'io') {
     const pages = rows[0]?.parameters.pages ?? String(options.pages);
     const source =

@@ -3,7 +3,7 @@ import { duration } from './format.js';
 import { modifiedZScores, OUTLIER_THRESHOLD } from './stats.js';
 
 /** Spread (σ ÷ mean) above which the runs disagree too much to trust a single figure. */
-const WILD_SPREAD = 0.1;
+const WILD_SPREAD = 0.25;
 
 /**
  * What a careful reader should be told about a row's runs, in hyperfine's words where

@@ -164,7 +164,7 @@ describe('tables', () => {
   it('exports the same table as Markdown', () => {
     const markdown = renderMarkdown(result);
     expect(markdown).toMatch(
-      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; 3 runs after 1 warm-up\n\n\| strategy \| job \| model \|/,
+      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; 3 runs, after 1 warm-up run\n\n\| strategy \| job \| model \|/,
     );
     expect(markdown).toContain('| cpu-sync | fib | sequential | 2 | 1.00 s |');
     expect(markdown).toContain('| DIFF (1) |');
