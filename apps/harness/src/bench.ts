@@ -11,9 +11,16 @@ import {
   type Result,
 } from '@speedup/shared-core';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
-import { measureInChild, type Progress } from './measure.js';
+import {
+  type MeasureOptions,
+  measureInChild,
+  measureTakingTurns,
+  type Progress,
+  type RunPlan,
+} from './measure.js';
 import type { BenchOptions, Sweep } from './options.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
+import type { SetupRequest } from './protocol.js';
 import { type BenchRow, failedRow, type Measured, rowFrom, withComparisons } from './rows.js';
 
 export type { BenchRow } from './rows.js';
@@ -95,51 +102,36 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {};
-  // `forResultsOnly`: one run, to learn the expected results, not to be shown.
-  const measure = async (
-    { pkg, variant, label }: Contender,
-    forResultsOnly = false,
-  ): Promise<Measured> => {
-    hooks.onStart?.(label, job);
+  const request = ({ pkg, variant }: Contender): SetupRequest => ({
+    strategyDir: pkg.dir,
+    input,
+    setup: { workers: options.workers, concurrency: options.concurrency, variant },
+  });
+  const measureOptions = ({ label }: Contender): MeasureOptions => ({
+    signal: hooks.signal,
+    env,
+    onProgress: (progress) => hooks.onProgress?.(label, job, progress),
+  });
+  const plan: RunPlan = { runs: options.runs, warmup: options.warmup, minTimeMs: options.minTime };
+  const measureOne = async (contender: Contender, runPlan = plan): Promise<Measured> => {
+    hooks.onStart?.(contender.label, job);
     if (countsSockets) await server.resetStats();
-    const report = await measureInChild(
-      {
-        strategyDir: pkg.dir,
-        input,
-        setup: { workers: options.workers, concurrency: options.concurrency, variant },
-        runs: forResultsOnly ? 1 : options.runs,
-        warmup: forResultsOnly ? 0 : options.warmup,
-        minTimeMs: forResultsOnly ? 0 : options.minTime,
-      },
-      {
-        signal: hooks.signal,
-        env,
-        onProgress: (progress) => hooks.onProgress?.(label, job, progress),
-      },
-    );
+    const report = await measureInChild(request(contender), runPlan, measureOptions(contender));
     return { ...report, sockets: countsSockets ? await server.stats() : undefined };
   };
 
   // The reference defines the expected results. When it is not selected it runs once,
   // for them alone, and is not shown.
-  const referenceContender: Contender = { pkg: reference, label: reference.name };
+  const isReference = (contender: Contender) =>
+    contender.pkg === reference && contender.variant === undefined;
   const inputKey = JSON.stringify(input);
   let expected = context.expectedByInput.get(inputKey);
-  let referenceRow = planned.referenceSelected ? context.reusableReference : undefined;
-  if (referenceRow)
-    referenceRow = { ...referenceRow, parameters: { ...referenceRow.parameters, ...sweepValue } };
-  if (!expected || (planned.referenceSelected && !referenceRow)) {
+  const reused = planned.referenceSelected ? context.reusableReference : undefined;
+  if (!expected && !planned.referenceSelected) {
+    const referenceContender: Contender = { pkg: reference, label: reference.name };
     try {
-      const selected = planned.referenceSelected;
-      const report = await measure(referenceContender, !selected);
-      expected = report.runs[0]?.results ?? [];
-      context.expectedByInput.set(inputKey, expected);
-      if (selected) {
-        referenceRow = {
-          ...rowFrom(referenceContender, job, report, expected, parametersOf(report)),
-          reference: true,
-        };
-      }
+      expected = (await measureOne(referenceContender, { runs: 1, warmup: 0, minTimeMs: 0 }))
+        .runs[0]?.results;
     } catch (error) {
       const failed = failedRow(referenceContender, job, error, parametersOf());
       hooks.onRow?.(failed);
@@ -147,23 +139,41 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     }
   }
 
+  const toMeasure = planned.contenders.filter((contender) => !(reused && isReference(contender)));
   const rows: BenchRow[] = [];
-  for (const contender of planned.contenders) {
-    if (hooks.signal?.aborted) break;
-    let row: BenchRow;
-    if (referenceRow && contender.pkg === reference && contender.variant === undefined) {
-      row = referenceRow;
-    } else {
-      try {
-        const report = await measure(contender);
-        row = rowFrom(contender, job, report, expected, parametersOf(report));
-      } catch (error) {
-        row = failedRow(contender, job, error, parametersOf());
-      }
+  let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
+  const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
+    if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
+    if (isReference(contender)) expected ??= outcome.runs[0]?.results;
+    const row = rowFrom(contender, job, outcome, expected ?? [], parametersOf(outcome));
+    return isReference(contender) ? { ...row, reference: true } : row;
+  };
+  const finish = (row: BenchRow) => {
+    if (row.reference) referenceRow = row;
+    const compared = withComparisons(row, referenceRow, cores, latencyMs, input.items.length);
+    rows.push(compared);
+    hooks.onRow?.(compared);
+  };
+
+  if (referenceRow) finish(referenceRow);
+  if (options.interleave) {
+    // Sockets cannot be told apart while several strategies hold connections at once.
+    const outcomes = await measureTakingTurns(
+      toMeasure.map((contender) => ({
+        request: request(contender),
+        options: measureOptions(contender),
+        onStart: () => hooks.onStart?.(contender.label, job),
+      })),
+      plan,
+    );
+    toMeasure.forEach((contender, index) => {
+      finish(rowOf(contender, outcomes[index] as Measured | Error));
+    });
+  } else {
+    for (const contender of toMeasure) {
+      if (hooks.signal?.aborted) break;
+      finish(rowOf(contender, await measureOne(contender).catch((error: Error) => error)));
     }
-    row = withComparisons(row, referenceRow, cores, latencyMs, input.items.length);
-    rows.push(row);
-    hooks.onRow?.(row);
   }
   return rows;
 }

@@ -45,6 +45,8 @@ export interface BenchOptions {
   readonly limits: Partial<HttpLimits>;
   readonly workers?: number;
   readonly concurrency?: number;
+  /** Measure the strategies of a job in turns, a run each, rather than one after another. */
+  readonly interleave: boolean;
   /** Run everything once per value of one setting. */
   readonly sweep?: Sweep;
   readonly exportJson?: string;
@@ -134,6 +136,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       positiveInteger,
     )
     .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
+    .option(
+      '--interleave',
+      'measure the strategies of a job taking turns, a run each, so a machine whose speed drifts treats them alike',
+      false,
+    )
     .option(
       '--sweep <setting=values>',
       `run everything once per value, e.g. workers=1,2,5,10,20,50 (settings: ${Object.keys(sweepParameters).join(', ')})`,

@@ -1,22 +1,17 @@
 import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedup/shared-core';
 
 /**
- * Messages between the harness and a measurement process. Each strategy is measured in
+ * Messages between the harness and a measuring process. Each strategy is measured in
  * a fresh Node process (like hyperfine runs a fresh command): one strategy's heap, JIT
  * state, pools and leaks cannot touch the next one's figures, and memory and CPU time
- * can be read per strategy.
+ * can be read per strategy. The harness drives it one step at a time (set up, run,
+ * run, …, finish), so it can measure strategies one after another or take turns.
  */
 
-export interface MeasureRequest {
+export interface SetupRequest {
   readonly strategyDir: string;
   readonly input: IoInput | CpuInput;
   readonly setup: SetupOptions;
-  /** Runs before the measured ones, timed but not counted. */
-  readonly warmup: number;
-  /** Measured runs: at least this many. */
-  readonly runs: number;
-  /** Keep measuring until the measured runs add up to this many milliseconds. */
-  readonly minTimeMs: number;
 }
 
 export interface LoopDelay {
@@ -52,12 +47,16 @@ export interface MeasureReport {
 /** Why a measurement has no result when `pnpm bench` was interrupted. */
 export const STOPPED = 'stopped before it finished (Ctrl-C)';
 
-/** Harness to measurement process: one request, and maybe a request to stop. */
+/** Harness to measuring process. */
 export type HarnessMessage =
-  | { readonly type: 'measure'; readonly request: MeasureRequest }
+  | { readonly type: 'setup'; readonly request: SetupRequest }
+  | { readonly type: 'run'; readonly run: number; readonly warmup: boolean }
+  /** Close the strategy, report memory, exit. */
+  | { readonly type: 'finish' }
+  /** Abort the run in progress, close the strategy, exit. */
   | { readonly type: 'stop' };
 
-/** Measurement process to harness. */
+/** Measuring process to harness. */
 export type RunnerMessage =
   | {
       readonly type: 'progress';
@@ -68,5 +67,7 @@ export type RunnerMessage =
       readonly done: number;
       readonly total: number;
     }
-  | { readonly type: 'report'; readonly report: MeasureReport }
+  | { readonly type: 'ready'; readonly setupMs: number; readonly concurrency: number }
+  | { readonly type: 'ran'; readonly record: RunRecord }
+  | { readonly type: 'finished'; readonly closeMs: number; readonly peakMemoryBytes: number }
   | { readonly type: 'failed'; readonly message: string };

@@ -1,7 +1,7 @@
 /**
- * The measurement process: the harness forks this file once per strategy and job,
- * sends one `MeasureRequest`, and gets back one `MeasureReport`. Timing happens here,
- * next to the strategy, so nothing of the harness runs during a measured run.
+ * The measuring process: the harness forks this file once per strategy and job and
+ * drives it one step at a time (set up, run, …, finish). Timing happens here, next to
+ * the strategy, so nothing of the harness runs during a measured run.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,16 +19,13 @@ import {
 } from '@speedup/shared-core';
 import {
   type HarnessMessage,
-  type MeasureReport,
-  type MeasureRequest,
   type RunnerMessage,
   type RunRecord,
+  type SetupRequest,
   STOPPED,
 } from './protocol.js';
 
 const LOOP_RESOLUTION_MS = 2;
-/** A ceiling for `--min-time` on very fast work, as hyperfine has. */
-const MAX_RUNS = 1000;
 const PROGRESS_EVERY_MS = 200;
 const NS_PER_MS = 1e6;
 
@@ -98,51 +95,77 @@ async function measureRun(
   };
 }
 
-function needsMoreRuns(request: MeasureRequest, done: number, measuredMs: number): boolean {
-  return done < request.runs || measuredMs < request.minTimeMs;
-}
+let strategyRunner: Runner<IoInput | CpuInput, Result> | undefined;
+let input: IoInput | CpuInput | undefined;
+let closing: Promise<void> | undefined;
 
-async function measure(request: MeasureRequest): Promise<MeasureReport> {
+async function setUp(request: SetupRequest): Promise<RunnerMessage> {
   const pkg = readStrategyPackage(request.strategyDir);
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
   const strategy = await loadStrategy(pkg);
-
-  const setupStarted = performance.now();
-  const runner = (await strategy.setup(request.setup)) as Runner<IoInput | CpuInput, Result>;
-  const setupMs = performance.now() - setupStarted;
-
-  const runs: RunRecord[] = [];
-  let peakMemoryBytes = 0;
-  let closeMs = 0;
-  try {
-    for (let run = 0; run < request.warmup; run++) {
-      runs.push(await measureRun(runner, request.input, run, true));
-    }
-    let measuredMs = 0;
-    for (let run = 0; run < MAX_RUNS && needsMoreRuns(request, run, measuredMs); run++) {
-      const record = await measureRun(runner, request.input, request.warmup + run, false);
-      runs.push(record);
-      measuredMs += record.workMs;
-    }
-    peakMemoryBytes = childPeakMemory();
-  } finally {
-    const closeStarted = performance.now();
-    await runner.close();
-    closeMs = performance.now() - closeStarted;
-  }
-  peakMemoryBytes += process.resourceUsage().maxRSS * 1024;
-  return { setupMs, closeMs, concurrency: runner.concurrency, runs, peakMemoryBytes };
+  const started = performance.now();
+  strategyRunner = (await strategy.setup(request.setup)) as Runner<IoInput | CpuInput, Result>;
+  const setupMs = performance.now() - started;
+  input = request.input;
+  return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
 }
 
-process.on('message', async (message: HarnessMessage) => {
+/** Closes the strategy once, however many times it is asked; resolves with the time it took. */
+function closeStrategy(): Promise<void> {
+  closing ??= (async () => {
+    await strategyRunner?.close();
+  })();
+  return closing;
+}
+
+async function finish(): Promise<RunnerMessage> {
+  // Children's peak memory must be read while they still run.
+  const childrenPeak = childPeakMemory();
+  const started = performance.now();
+  await closeStrategy();
+  const closeMs = performance.now() - started;
+  const peakMemoryBytes = childrenPeak + process.resourceUsage().maxRSS * 1024;
+  return { type: 'finished', closeMs, peakMemoryBytes };
+}
+
+async function answer(message: HarnessMessage): Promise<RunnerMessage> {
+  switch (message.type) {
+    case 'setup':
+      return setUp(message.request);
+    case 'run': {
+      if (!strategyRunner || !input) throw new Error('run before set-up');
+      const record = await measureRun(strategyRunner, input, message.run, message.warmup);
+      return { type: 'ran', record };
+    }
+    default:
+      return finish();
+  }
+}
+
+const disconnect = () => {
+  if (process.connected) process.disconnect();
+};
+
+// One message at a time, in order; a stop cuts in at once.
+let queue = Promise.resolve();
+process.on('message', (message: HarnessMessage) => {
   if (message.type === 'stop') {
     stopped.abort(new Error(STOPPED));
+    void queue.then(closeStrategy).finally(disconnect);
     return;
   }
-  try {
-    await send({ type: 'report', report: await measure(message.request) });
-  } catch (error) {
-    await send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-  }
-  process.disconnect();
+  queue = queue.then(async () => {
+    if (stopped.signal.aborted) return;
+    try {
+      await send(await answer(message));
+      if (message.type === 'finish') disconnect();
+    } catch (error) {
+      await send({
+        type: 'failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      await closeStrategy().catch(() => {});
+      disconnect();
+    }
+  });
 });

@@ -110,6 +110,30 @@ describe('pnpm bench on strategies it has never seen', () => {
     ]);
   });
 
+  it('finds the same differences when the strategies take turns (--interleave)', async () => {
+    const options = parseBenchOptions([
+      '--root',
+      root,
+      '--job',
+      'sum-of-squares',
+      '--runs',
+      '2',
+      '--min-time',
+      '0',
+      '--interleave',
+    ]);
+    const { rows } = await runBench(options);
+    expect(rows.map((row) => [row.strategy, row.ok, row.timesMs.length])).toEqual([
+      ['cpu-sync', true, 2],
+      ['cpu-fresh', true, 2],
+      ['cpu-wrong', false, 2],
+    ]);
+    expect(
+      rows.find((row) => row.strategy === 'cpu-wrong')?.differences.map((d) => d.index),
+    ).toEqual([7]);
+    expect(rows.find((row) => row.strategy === 'cpu-fresh')?.speedup).toBeGreaterThan(0);
+  });
+
   it('exits non-zero and names the differing item on the command line', () => {
     const run = spawnSync(
       process.execPath,

@@ -10,6 +10,7 @@ import { warningsFor } from '../src/warnings.js';
 const options: BenchOptions = {
   runs: 3,
   minTime: 0,
+  interleave: false,
   warmup: 1,
   latency: 25,
   jitter: 0,

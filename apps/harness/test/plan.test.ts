@@ -30,6 +30,7 @@ const found = [
 const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
   runs: 3,
   minTime: 0,
+  interleave: false,
   warmup: 1,
   latency: 25,
   pages: 160,

@@ -126,6 +126,7 @@ export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
   return {
     runs: 3,
     minTime: 0,
+    interleave: false,
     warmup: 1,
     latency: LATENCY_MS,
     pages: PAGES,

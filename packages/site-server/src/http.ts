@@ -201,8 +201,13 @@ export function createSite(
       busy = true;
       while (queue.length > 0 && !socket.destroyed) {
         const { due, request } = queue.shift() as Queued;
+        // Timers count whole milliseconds from the event loop's clock, which runs up to
+        // a millisecond behind, so a timer can fire up to 1 ms early. The rest of the
+        // wait is made up a loop turn at a time: the latency is then a floor no client
+        // can beat, overshot by a loop turn rather than by a millisecond.
         const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        while (performance.now() < due) await new Promise(setImmediate);
         if (socket.destroyed) break;
         await respond(socket, request);
         if (!request || request.close) {
