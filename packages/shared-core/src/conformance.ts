@@ -153,7 +153,7 @@ function expectOneEventPerItem(events: readonly TaskEvent[], items: number): voi
   }
 }
 
-function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
+function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions, model: string): void {
   let server: SiteServer;
   beforeAll(async () => {
     server = await startSiteServer({ latency: 2 });
@@ -267,6 +267,42 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions): void {
     ).toEqual([]);
     await expectNothingLeftRunning(before);
   }, 20_000);
+
+  // A thread cannot be killed from outside its pool, but a process can: kill the one
+  // that is waiting for a page, as a crash or the OOM killer would.
+  if (model === 'processes') {
+    it('loses only the page whose process is killed mid-download; the pool replaces it and carries on', async () => {
+      const before = snapshot();
+      await server.resetStats();
+      const [siteA, siteB] = server.sites;
+      const input: IoInput = { job: 'download', items: [siteA, faultUrls(siteA).hang, siteB] };
+      // One process, so the one to kill is the one holding the hung request.
+      const runner = await (await load()).setup({ ...setup, workers: 1 });
+      try {
+        const running = runner.run(input);
+        const deadline = performance.now() + 10_000;
+        while ((await server.stats()).faults.hang === 0 && performance.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const children = childPids().filter((pid) => !before.children.includes(pid));
+        expect(children).toHaveLength(1);
+        process.kill(children[0] as number, 'SIGKILL');
+        const results = await running;
+        expect(results.map((page) => page.error)).toEqual([undefined, 'crashed', undefined]);
+        expect(
+          diffResults(expectedPages(server, { job: 'download', items: [siteA, siteB] }), [
+            results[0] as PageResult,
+            results[2] as PageResult,
+          ]),
+        ).toEqual([]);
+        const again = downloadInput(server.sites, 6);
+        expect(diffResults(expectedPages(server, again), await runner.run(again))).toEqual([]);
+      } finally {
+        await runner.close();
+      }
+      await expectNothingLeftRunning(before);
+    }, 30_000);
+  }
 }
 
 /** Runs `task` with these download limits in force for every session it creates, then restores them. */
@@ -411,7 +447,7 @@ export function conformance(
       }
     });
 
-    if (pkg.workload === 'io') ioSuite(load as () => Promise<IoStrategy>, setup);
+    if (pkg.workload === 'io') ioSuite(load as () => Promise<IoStrategy>, setup, pkg.model);
     else cpuSuite(load as () => Promise<CpuStrategy>, setup, pkg.model);
   });
 }
