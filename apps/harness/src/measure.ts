@@ -182,17 +182,25 @@ export async function measureInChild(
     for (let run = 0; run < plan.warmup; run++) runs.push(await measuring.run(run, true));
     while (needsMoreRuns(runs, plan.runs, plan.minTimeMs))
       runs.push(await measuring.run(runs.length, false));
-    const { closeMs, peakMemoryBytes } = await measuring.finish();
-    return {
-      setupMs: measuring.setupMs,
-      closeMs,
-      concurrency: measuring.concurrency,
-      runs,
-      peakMemoryBytes,
-    };
+    return await finishReport(measuring, runs);
   } finally {
     measuring.kill();
   }
+}
+
+/** Closes the strategy, and reports its runs with what closing measured. */
+async function finishReport(
+  measuring: MeasuringProcess,
+  runs: RunRecord[],
+): Promise<MeasureReport> {
+  const { closeMs, peakMemoryBytes } = await measuring.finish();
+  return {
+    setupMs: measuring.setupMs,
+    closeMs,
+    concurrency: measuring.concurrency,
+    runs,
+    peakMemoryBytes,
+  };
 }
 
 export interface Turn {
@@ -246,14 +254,7 @@ export async function measureTakingTurns(
       states.map(async ({ measuring, runs, error }) => {
         if (error || !measuring) return error ?? new MeasureError('not set up');
         try {
-          const { closeMs, peakMemoryBytes } = await measuring.finish();
-          return {
-            setupMs: measuring.setupMs,
-            closeMs,
-            concurrency: measuring.concurrency,
-            runs,
-            peakMemoryBytes,
-          };
+          return await finishReport(measuring, runs);
         } catch (finishing) {
           return finishing as MeasureError;
         }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   mkdirSync,
@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, runBench } from '@speedup/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bench, cli, runsOnly } from './run-cli.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /**
  * A scratch workspace: the real cpu-sync as reference, plus strategy packages written
@@ -79,18 +79,7 @@ describe('pnpm bench on strategies it has never seen', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('picks up every package with the strategy field, with no harness change, and diffs each against the reference', async () => {
-    const options = parseBenchOptions([
-      '--root',
-      root,
-      '--job',
-      'sum-of-squares',
-      '--runs',
-      '2',
-      '--min-time',
-      '0',
-      '--warmup',
-      '0',
-    ]);
+    const options = parseBenchOptions(['--root', root, '--job', 'sum-of-squares', ...runsOnly(2)]);
     const { rows } = await runBench(options);
     expect(rows.map((row) => row.strategy)).toEqual(['cpu-sync', 'cpu-fresh', 'cpu-wrong']);
 
@@ -135,27 +124,15 @@ describe('pnpm bench on strategies it has never seen', () => {
   });
 
   it('exits non-zero and names the differing item on the command line', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        cli,
-        '--root',
-        root,
-        '--only',
-        'cpu-wrong',
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '1',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-      ],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const run = bench([
+      '--root',
+      root,
+      '--only',
+      'cpu-wrong',
+      '--job',
+      'sum-of-squares',
+      ...runsOnly(1),
+    ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('DIFF (1)');
     expect(run.stdout).toContain(
@@ -165,29 +142,22 @@ describe('pnpm bench on strategies it has never seen', () => {
 
   it('exports every run in hyperfine’s JSON format', () => {
     const file = join(root, 'out/bench.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        cli,
-        '--root',
-        root,
-        '--only',
-        'cpu-fresh',
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '3',
-        '--min-time',
-        '0',
-        '--warmup',
-        '1',
-        '--export-json',
-        file,
-      ],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const run = bench([
+      '--root',
+      root,
+      '--only',
+      'cpu-fresh',
+      '--job',
+      'sum-of-squares',
+      '--runs',
+      '3',
+      '--min-time',
+      '0',
+      '--warmup',
+      '1',
+      '--export-json',
+      file,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const { results } = JSON.parse(readFileSync(file, 'utf8')) as {
       results: Record<string, unknown>[];
@@ -221,31 +191,24 @@ describe('pnpm bench measuring options', () => {
 
   it('keeps measuring until --min-time is used up, and reports progress line by line off a terminal', () => {
     const file = join(root, 'min-time.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        cli,
-        '--root',
-        root,
-        '--only',
-        'cpu-fresh',
-        '--job',
-        'sum-of-squares',
-        '--size',
-        '0.01',
-        '--runs',
-        '2',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-        '--min-time',
-        '0.05',
-        '--export-json',
-        file,
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = bench([
+      '--root',
+      root,
+      '--only',
+      'cpu-fresh',
+      '--job',
+      'sum-of-squares',
+      '--size',
+      '0.01',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--min-time',
+      '0.05',
+      '--export-json',
+      file,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('▸ cpu-fresh (sum-of-squares) …');
     expect(run.stderr).not.toContain('\r');
@@ -258,27 +221,17 @@ describe('pnpm bench measuring options', () => {
 
   it('sweeps a setting, tags every row with its value, and exports the crossovers', () => {
     const file = join(root, 'sweep.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        cli,
-        '--root',
-        root,
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '1',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-        '--sweep',
-        'size=0.01,0.02',
-        '--export-json',
-        file,
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = bench([
+      '--root',
+      root,
+      '--job',
+      'sum-of-squares',
+      ...runsOnly(1),
+      '--sweep',
+      'size=0.01,0.02',
+      '--export-json',
+      file,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('Sweep of size, sum-of-squares');
     const exported = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -298,9 +251,6 @@ describe('pnpm bench measuring options', () => {
 });
 
 describe('pnpm bench on bad input', () => {
-  const bench = (...args: string[]) =>
-    spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-
   it.each([
     [['--only', 'io-nope'], /^error: unknown strategy 'io-nope' \(found: .*io-sync/],
     [['--runs', '0'], /^error: option '--runs <n>' argument '0' is invalid/],
@@ -323,7 +273,7 @@ describe('pnpm bench on bad input', () => {
     [['--sites', ','], /the list is empty/],
     [['--connect-timeout', '0'], /'0' is not a number above 0/],
   ])('%j: one line naming the problem, exit code 2', (args, message) => {
-    const run = bench(...args);
+    const run = bench(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

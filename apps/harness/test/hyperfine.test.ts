@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bench, benchHyperfine, runsOnly } from './run-cli.js';
 
-const harness = fileURLToPath(new URL('../dist/', import.meta.url));
 const hasHyperfine = !spawnSync('hyperfine', ['--version']).error;
 const skip = process.env.SPEEDUP_SKIP_HYPERFINE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'speedup-hyperfine-'));
@@ -26,23 +25,18 @@ describe.skipIf(skip)('hyperfine', () => {
   it('times a strategy’s standalone start as a whole process', () => {
     requireHyperfine();
     const file = join(dir, 'start.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(harness, 'hyperfine.js'),
-        '--only',
-        'cpu-sync',
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '2',
-        '--warmup',
-        '0',
-        '--export-json',
-        file,
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = benchHyperfine([
+      '--only',
+      'cpu-sync',
+      '--job',
+      'sum-of-squares',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--export-json',
+      file,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const [record] = read(file).results;
     expect(record?.command).toBe('cpu-sync sum-of-squares');
@@ -54,26 +48,16 @@ describe.skipIf(skip)('hyperfine', () => {
     const theirs = join(dir, 'theirs.json');
     const ours = join(dir, 'ours.json');
     expect(spawnSync('hyperfine', ['--runs', '2', '--export-json', theirs, 'true']).status).toBe(0);
-    const bench = spawnSync(
-      process.execPath,
-      [
-        join(harness, 'cli.js'),
-        '--only',
-        'cpu-sync',
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '2',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-        '--export-json',
-        ours,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(bench.status, bench.stderr).toBe(0);
+    const exported = bench([
+      '--only',
+      'cpu-sync',
+      '--job',
+      'sum-of-squares',
+      ...runsOnly(2),
+      '--export-json',
+      ours,
+    ]);
+    expect(exported.status, exported.stderr).toBe(0);
     const [reference] = read(theirs).results;
     const [record] = read(ours).results;
     const typeOf = (value: unknown) =>
@@ -87,10 +71,7 @@ describe.skipIf(skip)('hyperfine', () => {
 
 describe('hyperfine missing', () => {
   it('says how to install it, and exits non-zero', () => {
-    const run = spawnSync(process.execPath, [join(harness, 'hyperfine.js'), '--only', 'cpu-sync'], {
-      encoding: 'utf8',
-      env: { ...process.env, PATH: dir },
-    });
+    const run = benchHyperfine(['--only', 'cpu-sync'], { env: { ...process.env, PATH: dir } });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       /^error: hyperfine is not installed: on Debian or Ubuntu run `sudo apt-get install hyperfine`/,

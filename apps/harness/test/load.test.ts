@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+import { bench, runsOnly } from './run-cli.js';
 
 interface Record {
   strategy: string;
@@ -19,29 +16,19 @@ describe('10,000 pages through every I/O strategy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'speedup-load-'));
     try {
       const file = join(dir, 'load.json');
-      const run = spawnSync(
-        process.execPath,
-        [
-          cli,
-          '--workload',
-          'io',
-          '--pages',
-          '10000',
-          '--latency',
-          '1',
-          '--jitter',
-          '2',
-          '--runs',
-          '1',
-          '--min-time',
-          '0',
-          '--warmup',
-          '0',
-          '--export-json',
-          file,
-        ],
-        { encoding: 'utf8' },
-      );
+      const run = bench([
+        '--workload',
+        'io',
+        '--pages',
+        '10000',
+        '--latency',
+        '1',
+        '--jitter',
+        '2',
+        ...runsOnly(1),
+        '--export-json',
+        file,
+      ]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
       const { results } = JSON.parse(readFileSync(file, 'utf8')) as { results: Record[] };
       const byName = new Map(results.map((record) => [record.strategy, record]));

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/report/html.js';
 import { SWEPT_WORKERS, syntheticResult } from './report-fixtures.js';
+import { bench, runsOnly } from './run-cli.js';
 
 /**
  * The report, opened in a real browser: Debian's chromium, driven by playwright-core.
@@ -22,7 +22,6 @@ const SKIP_REASON = 'SPEEDUP_SKIP_BROWSER=1: the report was not checked in a bro
 const MISSING_CHROMIUM = `${CHROMIUM} not found: the report test needs Debian's chromium. Install it with \`pnpm setup:tools\` (Debian's package), or set SPEEDUP_SKIP_BROWSER=1 to skip this test knowingly.`;
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const screenshots = fileURLToPath(new URL('../test-results/', import.meta.url));
 
 const BROWSER_ARGS = [
@@ -152,27 +151,17 @@ describe('the report in a browser', () => {
   it('shows bars and a timeline for every strategy of a real run', async ({ skip }) => {
     skip(skipBrowser, SKIP_REASON);
     const dir = join(out, 'real');
-    const run = spawnSync(
-      process.execPath,
-      [
-        cli,
-        '--job',
-        'download,sum-of-squares',
-        '--runs',
-        '1',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-        '--pages',
-        '20',
-        '--latency',
-        '2',
-        '--report',
-        dir,
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = bench([
+      '--job',
+      'download,sum-of-squares',
+      ...runsOnly(1),
+      '--pages',
+      '20',
+      '--latency',
+      '2',
+      '--report',
+      dir,
+    ]);
     expect(run.status, run.stderr).toBe(0);
 
     const file = join(dir, 'index.html');

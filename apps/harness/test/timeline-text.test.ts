@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { textTimeline, textTimelines } from '../src/timeline-text.js';
 import { asyncDownloads, fixtureRow, unsweptResult } from './report-fixtures.js';
+import { bench, runsOnly } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const t = 1_700_000_000_000;
 
 describe('the terminal timeline', () => {
@@ -89,8 +87,6 @@ describe('the terminal timeline', () => {
 });
 
 describe('pnpm bench --timeline and --report', () => {
-  const bench = (...args: string[]) =>
-    spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   const out = mkdtempSync(join(tmpdir(), 'speedup-report-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -109,7 +105,7 @@ describe('pnpm bench --timeline and --report', () => {
     ],
     [['--report'], /^error: option '--report <dir>' argument missing/],
   ])('%j: one line naming the problem, exit code 2, nothing run', (args, message) => {
-    const run = bench(...args);
+    const run = bench(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -117,20 +113,15 @@ describe('pnpm bench --timeline and --report', () => {
   });
 
   it('prints the timeline after the tables and writes the report', () => {
-    const run = bench(
+    const run = bench([
       '--job',
       'sum-of-squares',
-      '--runs',
-      '1',
-      '--min-time',
-      '0',
-      '--warmup',
-      '0',
+      ...runsOnly(1),
       '--timeline',
       'cpu-sync',
       '--report',
       out,
-    );
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const timeline = run.stdout.slice(run.stdout.indexOf('cpu-sync (sequential), sum-of-squares'));
     expect(timeline).toMatch(/^cpu-sync \(sequential\), sum-of-squares: 20 tasks on 1 worker/);
@@ -142,21 +133,10 @@ describe('pnpm bench --timeline and --report', () => {
 
   it('names a variant as --only does', () => {
     const variant = 'cpu-asyncio:await-per-call';
-    const run = bench(
-      ...[
-        '--only',
-        variant,
-        '--job',
-        'sum-of-squares',
-        '--runs',
-        '1',
-        '--min-time',
-        '0',
-        '--warmup',
-        '0',
-      ],
+    const run = bench([
+      ...['--only', variant, '--job', 'sum-of-squares', ...runsOnly(1)],
       ...['--timeline', variant],
-    );
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(`${variant} (async), sum-of-squares: 20 tasks on 1 worker`);
   });

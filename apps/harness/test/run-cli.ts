@@ -1,0 +1,33 @@
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+
+/** The built `pnpm bench` entry point. */
+export const cli = dist('cli.js');
+
+/** `pnpm bench` as a user runs it (built first): a process of its own, its output collected. */
+export function bench(args: readonly string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}) {
+  return spawnSync(process.execPath, [cli, ...args], { ...options, encoding: 'utf8' });
+}
+
+/** `pnpm bench:hyperfine`, the same way. */
+export function benchHyperfine(
+  args: readonly string[],
+  options: Omit<SpawnSyncOptions, 'encoding'> = {},
+) {
+  return spawnSync(process.execPath, [dist('hyperfine.js'), ...args], {
+    ...options,
+    encoding: 'utf8',
+  });
+}
+
+/** Measured runs only, no warm-up and no time budget: for tests of what the harness does, not of how fast. */
+export const runsOnly = (runs: number) => [
+  '--runs',
+  String(runs),
+  '--min-time',
+  '0',
+  '--warmup',
+  '0',
+];
