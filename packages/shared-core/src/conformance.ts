@@ -386,9 +386,23 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
     ]);
   });
 
-  // Only where tasks run in worker threads or child processes can a task kill its worker
-  // without killing the caller.
+  // Only where tasks run in worker threads or child processes can the caller's loop go on
+  // turning while they compute, and a task kill its worker without killing the caller.
   if (model === 'threads' || model === 'processes') {
+    it('keeps the calling thread free while the workers compute', async () => {
+      const runner = await (await load()).setup(setup);
+      try {
+        let ticks = 0;
+        const ticker = setInterval(() => ticks++, 5);
+        await runner.run(fibInput(30, 8));
+        clearInterval(ticker);
+        // The loop kept turning during the run; a blocked loop would not tick at all.
+        expect(ticks).toBeGreaterThan(0);
+      } finally {
+        await runner.close();
+      }
+    });
+
     it('loses only the task whose worker dies; the pool replaces the worker and carries on', async () => {
       const before = snapshot();
       const { none, throwLater, exit, kill, outOfMemory } = crashModes;
