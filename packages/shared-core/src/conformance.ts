@@ -7,7 +7,7 @@ import {
   type SiteServer,
   startSiteServer,
 } from '@speedup/site-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { crashModes } from './crash.js';
 import { downloadInput, fibInput, sumOfSquaresInput } from './jobs.js';
 import { HTTP_LIMITS_VARIABLE, setHttpLimits } from './limits.js';
@@ -280,10 +280,10 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions, model: st
       const runner = await (await load()).setup({ ...setup, workers: 1 });
       try {
         const running = runner.run(input);
-        const deadline = performance.now() + 10_000;
-        while ((await server.stats()).faults.hang === 0 && performance.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await vi.waitFor(async () => expect((await server.stats()).faults.hang).toBe(1), {
+          timeout: 10_000,
+          interval: 20,
+        });
         const children = childPids().filter((pid) => !before.children.includes(pid));
         expect(children).toHaveLength(1);
         process.kill(children[0] as number, 'SIGKILL');
@@ -391,16 +391,16 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
   if (model === 'threads' || model === 'processes') {
     it('keeps the calling thread free while the workers compute', async () => {
       const runner = await (await load()).setup(setup);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
       try {
-        let ticks = 0;
-        const ticker = setInterval(() => ticks++, 5);
         await runner.run(fibInput(30, 8));
-        clearInterval(ticker);
-        // The loop kept turning during the run; a blocked loop would not tick at all.
-        expect(ticks).toBeGreaterThan(0);
       } finally {
+        clearInterval(ticker);
         await runner.close();
       }
+      // The loop kept turning during the run; a blocked loop would not tick at all.
+      expect(ticks).toBeGreaterThan(0);
     });
 
     it('loses only the task whose worker dies; the pool replaces the worker and carries on', async () => {
