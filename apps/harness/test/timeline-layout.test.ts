@@ -1,7 +1,8 @@
+import { mostAtOnce } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
 import { millisecondsLabel, niceCeiling, niceStep, ticksUpTo } from '../src/report/axis.js';
 import { cellsOf, runsOf } from '../src/report/cells.js';
-import { layOutTimeline, packIntoRows, partsOf, peakOverlap } from '../src/report/lanes.js';
+import { layOutTimeline, packIntoRows, partsOf } from '../src/report/lanes.js';
 
 const span = (name: string, start: number, end: number) => ({ name, start, end });
 const names = (rows: readonly { name: string }[][]) => rows.map((row) => row.map((t) => t.name));
@@ -59,7 +60,7 @@ describe('packing overlapping tasks into rows', () => {
         }
       }
       expect(rows.flat()).toHaveLength(tasks.length);
-      expect(rows).toHaveLength(peakOverlap(tasks));
+      expect(rows).toHaveLength(mostAtOnce(tasks));
     }
   });
 });
@@ -100,8 +101,8 @@ describe('laying out a run', () => {
   });
 
   it('counts touching tasks as not overlapping', () => {
-    expect(peakOverlap([span('a', 0, 5), span('b', 5, 9)])).toBe(1);
-    expect(peakOverlap([span('a', 0, 5), span('b', 4, 9), span('c', 4.5, 6)])).toBe(3);
+    expect(mostAtOnce([span('a', 0, 5), span('b', 5, 9)])).toBe(1);
+    expect(mostAtOnce([span('a', 0, 5), span('b', 4, 9), span('c', 4.5, 6)])).toBe(3);
   });
 });
 

@@ -54,7 +54,7 @@ export async function track<T>(
 // Facts about a run, read off its task events.
 
 /** Most tasks that were running at the same instant. */
-export function mostAtOnce(events: readonly TaskEvent[]): number {
+export function mostAtOnce(events: readonly Pick<TaskEvent, 'start' | 'end'>[]): number {
   const edges = events.flatMap((event) => [
     { at: event.start, change: 1 },
     { at: event.end, change: -1 },

@@ -1,4 +1,4 @@
-import type { TaskEvent } from '@speedup/shared-core';
+import { mostAtOnce, type TaskEvent } from '@speedup/shared-core';
 import type { BenchRow } from '../bench.js';
 
 /**
@@ -97,22 +97,6 @@ export function packIntoRows<T extends { readonly start: number; readonly end: n
   return { rows, overflow };
 }
 
-/** Most intervals open at once. Touching intervals (one ends as the next starts) do not overlap. */
-export function peakOverlap(tasks: readonly { start: number; end: number }[]): number {
-  const edges = tasks.flatMap((task) => [
-    { at: task.start, change: 1 },
-    { at: task.end, change: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.change - b.change);
-  let open = 0;
-  let peak = 0;
-  for (const edge of edges) {
-    open += edge.change;
-    peak = Math.max(peak, open);
-  }
-  return peak;
-}
-
 /** `thread 2` before `thread 10`. */
 const naturalOrder = new Intl.Collator('en', { numeric: true });
 
@@ -153,7 +137,7 @@ export function layOutTimeline(
     lanes,
     spanMs: all.reduce((latest, task) => Math.max(latest, task.end), 0),
     taskCount: all.length,
-    peakInFlight: peakOverlap(all),
+    peakInFlight: mostAtOnce(all),
   };
 }
 
