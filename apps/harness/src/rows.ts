@@ -83,9 +83,10 @@ export function rowFrom(
   parameters: Record<string, string>,
 ): BenchRow {
   const measured = report.runs.filter((run) => !run.warmup);
-  const runsOk = measured.map((run) => diffResults(reference, run.results).length === 0);
-  const firstDiffering = report.runs.find((run) => diffResults(reference, run.results).length > 0);
-  const differences = firstDiffering ? diffResults(reference, firstDiffering.results) : [];
+  // Every run is diffed once; warm-up runs count for `differences` but not for `runsOk`.
+  const diffs = report.runs.map((run) => diffResults(reference, run.results));
+  const runsOk = diffs.filter((_, i) => !report.runs[i]?.warmup).map((diff) => diff.length === 0);
+  const differences = diffs.find((diff) => diff.length > 0) ?? [];
   const timesMs = measured.map((run) => run.workMs);
   return {
     strategy: label,
