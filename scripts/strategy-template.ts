@@ -126,10 +126,10 @@ ${definition}
     return {
       concurrency: 1,
 
-      async run({ job, items }, { signal, onTask } = {}) {
+      async run({ job, items }, { signal, onTask }) {
         const results = [];
         for (const [index, n] of items.entries()) {
-          signal?.throwIfAborted();
+          signal.throwIfAborted();
           results.push(await track(index, onTask, () => compute(job, n)));
         }
         return results;
@@ -158,10 +158,10 @@ ${definition}
     return {
       concurrency: 1,
 
-      async run({ items: urls }, { signal, onTask } = {}) {
+      async run({ items: urls }, { signal, onTask }) {
         const pages = [];
         for (const [index, url] of urls.entries()) {
-          signal?.throwIfAborted();
+          signal.throwIfAborted();
           pages.push(await track(index, onTask, () => downloadPage(session, url, { signal })));
         }
         return pages;

@@ -1,16 +1,16 @@
-import { writeFile } from 'node:fs/promises';
 import { failUsage } from '@speedup/shared-core/cli';
-import { runBench } from './bench.js';
-import { exportJson } from './export-json.js';
+import { PlanError } from './benchmark/plan.js';
+import { runBench } from './benchmark/schedule.js';
+import { exportJson } from './export/json.js';
+import { exportMarkdown } from './export/markdown.js';
 import { parseBenchOptions } from './options.js';
-import { wantsColour } from './paint.js';
-import { PlanError } from './plan.js';
-import { progressReporter } from './progress.js';
+import { wantsColour } from './output/paint.js';
+import { progressReporter } from './output/progress.js';
+import { renderSweep } from './output/sweep-table.js';
+import { renderTables } from './output/tables.js';
+import { checkTimelineStrategy, textTimelines } from './output/timeline-text.js';
+import { verdict } from './output/verdict.js';
 import { writeReport } from './report/html.js';
-import { renderSweep } from './sweep.js';
-import { renderMarkdown, renderTables } from './table.js';
-import { checkTimelineStrategy, textTimelines } from './timeline-text.js';
-import { verdict } from './verdict.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const stopped = new AbortController();
@@ -31,7 +31,7 @@ try {
   ];
   process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);
   if (options.exportJson) await exportJson(result, options.exportJson);
-  if (options.exportMarkdown) await writeFile(options.exportMarkdown, renderMarkdown(result));
+  if (options.exportMarkdown) await exportMarkdown(result, options.exportMarkdown);
   if (options.report)
     process.stderr.write(`report: ${await writeReport(result, options.report)}\n`);
   // 130 is what a shell reports for a program stopped by Ctrl-C.

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findStrategies, jobNames } from '@speedup/shared-core';
+import { jobNames } from '@speedup/shared-core';
 import {
   addDownloadOptions,
   commaList,
@@ -17,6 +17,7 @@ import {
   parseCommandLine,
   positiveInteger,
 } from '@speedup/shared-core/cli';
+import { findStrategies } from '@speedup/shared-core/harness';
 import { Command } from 'commander';
 
 const INSTALL_HINT =

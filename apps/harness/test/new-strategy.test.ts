@@ -20,16 +20,18 @@ import {
   diffResults,
   downloadInput,
   fibInput,
-  findStrategies,
   type IoStrategy,
-  loadStrategy,
-  readStrategyPackage,
-  type StrategyPackage,
   sumOfSquaresInput,
   type TaskEvent,
   workersOf,
 } from '@speedup/shared-core';
 import { conformance } from '@speedup/shared-core/conformance';
+import {
+  findStrategies,
+  loadStrategy,
+  readStrategyPackage,
+  type StrategyPackage,
+} from '@speedup/shared-core/harness';
 import { startSiteServer } from '@speedup/site-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResult, BenchRow } from '../src/bench.js';
+import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
+import { summarize } from '../src/benchmark/stats.js';
+import { crossovers } from '../src/benchmark/sweep.js';
+import { renderMarkdown } from '../src/export/markdown.js';
 import type { BenchOptions } from '../src/options.js';
-import { summarize } from '../src/stats.js';
-import { crossovers, renderSweep } from '../src/sweep.js';
-import { renderMarkdown, renderTables } from '../src/table.js';
-import { verdict } from '../src/verdict.js';
-import { warningsFor } from '../src/warnings.js';
+import { renderSweep } from '../src/output/sweep-table.js';
+import { renderTables } from '../src/output/tables.js';
+import { verdict } from '../src/output/verdict.js';
+import { warningsFor } from '../src/output/warnings.js';
 
 const options: BenchOptions = {
   runs: 3,

@@ -1,7 +1,7 @@
-import type { StrategyPackage } from '@speedup/shared-core';
+import type { StrategyPackage } from '@speedup/shared-core/harness';
 import { describe, expect, it } from 'vitest';
+import { PlanError, planBench } from '../src/benchmark/plan.js';
 import type { BenchOptions } from '../src/options.js';
-import { PlanError, planBench } from '../src/plan.js';
 
 const pkg = (
   name: string,
@@ -16,6 +16,7 @@ const pkg = (
   entry: `/x/${name}/dist/index.js`,
   workload,
   model: reference ? 'sequential' : 'threads',
+  isolation: reference ? 'none' : 'thread',
   reference,
   variants,
 });

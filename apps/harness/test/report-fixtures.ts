@@ -1,7 +1,7 @@
 import type { BenchJobName, Model, TaskEvent, Workload } from '@speedup/shared-core';
-import type { BenchResult, BenchRow } from '../src/bench.js';
+import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
+import { summarize } from '../src/benchmark/stats.js';
 import type { BenchOptions } from '../src/options.js';
-import { summarize } from '../src/stats.js';
 
 /**
  * Made-up results in the shapes the real strategies produce, for the report's tests:

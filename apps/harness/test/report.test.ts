@@ -3,9 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastestCorrect } from '../src/report/bars.js';
+import { fastestCorrect } from '../src/output/describe-row.js';
 import { renderReport, writeReport } from '../src/report/html.js';
-import { EXACT_TASK_LIMIT } from '../src/report/timeline.js';
+import { EXACT_TASK_LIMIT } from '../src/report/timeline-chart.js';
 import {
   fixtureOptions,
   fixtureRow,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modifiedZScores, OUTLIER_THRESHOLD, quantile, summarize } from '../src/stats.js';
+import { modifiedZScores, OUTLIER_THRESHOLD, quantile, summarize } from '../src/benchmark/stats.js';
 
 describe('summarize', () => {
   it('matches hand-computed figures: sample standard deviation, median of an even count', () => {

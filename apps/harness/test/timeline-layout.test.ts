@@ -1,8 +1,8 @@
 import { mostAtOnce } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
-import { millisecondsLabel, niceCeiling, niceStep, ticksUpTo } from '../src/report/axis.js';
-import { cellsOf, runsOf } from '../src/report/cells.js';
-import { layOutTimeline, packIntoRows, partsOf } from '../src/report/lanes.js';
+import { millisecondsLabel, niceCeiling, niceStep, ticksUpTo } from '../src/timeline/axis.js';
+import { cellsOf, runsOf } from '../src/timeline/cells.js';
+import { layOutTimeline, packIntoRows, partsOf } from '../src/timeline/lanes.js';
 
 const span = (name: string, start: number, end: number) => ({ name, start, end });
 const names = (rows: readonly { name: string }[][]) => rows.map((row) => row.map((t) => t.name));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { textTimeline, textTimelines } from '../src/timeline-text.js';
+import { textTimeline, textTimelines } from '../src/output/timeline-text.js';
 import { asyncDownloads, fixtureRow, unsweptResult } from './report-fixtures.js';
 import { bench, runsOnly } from './run-cli.js';
 

@@ -39,11 +39,11 @@ export default defineStrategy({
       concurrency: 1,
       // Like `asyncio.gather(*tasks)`: create every task, then wait for all of them. Each
       // task gets its own turn of the event loop, as asyncio schedules each task.
-      run: ({ job, items }, { signal, onTask } = {}) =>
+      run: ({ job, items }, { signal, onTask }) =>
         Promise.all(
           items.map(async (n, index) => {
             await setImmediate();
-            signal?.throwIfAborted();
+            signal.throwIfAborted();
             return track(index, onTask, () => task(job, n));
           }),
         ),

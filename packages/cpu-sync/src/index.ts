@@ -14,10 +14,10 @@ export default defineStrategy({
     return {
       concurrency: 1,
 
-      async run({ job, items }, { signal, onTask } = {}) {
+      async run({ job, items }, { signal, onTask }) {
         const results = [];
         for (const [index, n] of items.entries()) {
-          signal?.throwIfAborted();
+          signal.throwIfAborted();
           results.push(await track(index, onTask, () => compute(job, n)));
         }
         return results;

@@ -27,7 +27,7 @@ export default defineStrategy({
     return {
       concurrency,
       // Like `asyncio.gather(*tasks)`: start every download, then wait for all of them.
-      run: ({ items: urls }, { signal, onTask } = {}) =>
+      run: ({ items: urls }, { signal, onTask }) =>
         Promise.all(
           urls.map((url, index) =>
             limit(() => track(index, onTask, () => downloadPage(session, url, { signal }))),

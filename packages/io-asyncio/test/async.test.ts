@@ -1,5 +1,11 @@
 import ioAsyncio from '@speedup/io-asyncio';
-import { downloadInput, mostAtOnce, type TaskEvent, workersOf } from '@speedup/shared-core';
+import {
+  downloadInput,
+  mostAtOnce,
+  runOptions,
+  type TaskEvent,
+  workersOf,
+} from '@speedup/shared-core';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,8 +42,8 @@ describe('io-asyncio', () => {
     await server.resetStats();
     const runner = await ioAsyncio.setup({ concurrency: 8 });
     try {
-      await runner.run(downloadInput(server.sites, 40));
-      await runner.run(downloadInput(server.sites, 40));
+      await runner.run(downloadInput(server.sites, 40), runOptions());
+      await runner.run(downloadInput(server.sites, 40), runOptions());
     } finally {
       await runner.close();
     }

@@ -21,14 +21,14 @@ export async function downloadInShares(
   pool: Pool,
   urls: readonly string[],
   inFlight: number,
-  { signal, onTask }: RunOptions = {},
+  { signal, onTask }: RunOptions,
 ): Promise<PageResult[]> {
-  signal?.throwIfAborted();
+  signal.throwIfAborted();
   const size = Math.ceil(urls.length / (pool.maxWorkers ?? 1));
   const reported = new Set<number>();
   const report = (event: TaskEvent) => {
     reported.add(event.index);
-    onTask?.(event);
+    onTask(event);
   };
   const started = clock();
 
@@ -39,7 +39,7 @@ export async function downloadInShares(
       on: (events: TaskEvent[]) => events.forEach(report),
     });
     const lost = (error: unknown) => {
-      signal?.throwIfAborted();
+      signal.throwIfAborted();
       return share.map((url, offset) => {
         const index = first + offset;
         if (!reported.has(index)) {
@@ -54,11 +54,11 @@ export async function downloadInShares(
   const cancelAll = () => {
     for (const { task } of shares) task.cancel();
   };
-  signal?.addEventListener('abort', cancelAll, { once: true });
+  signal.addEventListener('abort', cancelAll, { once: true });
   try {
     return (await Promise.all(shares.map(({ pages }) => pages))).flat();
   } finally {
-    signal?.removeEventListener('abort', cancelAll);
+    signal.removeEventListener('abort', cancelAll);
   }
 }
 

@@ -3,6 +3,7 @@ import ioHybrid, { MAX_IN_FLIGHT } from '@speedup/io-hybrid';
 import {
   downloadInput,
   mostAtOnce,
+  runOptions,
   startPool,
   type TaskEvent,
   workersOf,
@@ -60,7 +61,10 @@ describe('io-hybrid', () => {
     const events: TaskEvent[] = [];
     try {
       expect(runner.concurrency).toBe(6);
-      await runner.run(downloadInput(server.sites, 30), { onTask: (event) => events.push(event) });
+      await runner.run(
+        downloadInput(server.sites, 30),
+        runOptions({ onTask: (event) => events.push(event) }),
+      );
     } finally {
       await runner.close();
     }
@@ -81,8 +85,8 @@ describe('io-hybrid', () => {
     await server.resetStats();
     const runner = await ioHybrid.setup({ workers: 2, concurrency: 8 });
     try {
-      await runner.run(downloadInput(server.sites, 40));
-      await runner.run(downloadInput(server.sites, 40));
+      await runner.run(downloadInput(server.sites, 40), runOptions());
+      await runner.run(downloadInput(server.sites, 40), runOptions());
     } finally {
       await runner.close();
     }
@@ -101,9 +105,12 @@ describe('io-hybrid', () => {
     const events: TaskEvent[] = [];
     try {
       const urls = downloadInput(server.sites, 6).items;
-      const pages = await downloadInShares(pool, urls, 4, {
-        onTask: (event) => events.push(event),
-      });
+      const pages = await downloadInShares(
+        pool,
+        urls,
+        4,
+        runOptions({ onTask: (event) => events.push(event) }),
+      );
       expect(pages.map((page) => page.error)).toEqual([
         'crashed',
         'crashed',

@@ -18,10 +18,10 @@ export default defineStrategy({
     return {
       concurrency: 1,
 
-      async run({ items: urls }, { signal, onTask } = {}) {
+      async run({ items: urls }, { signal, onTask }) {
         const pages = [];
         for (const [index, url] of urls.entries()) {
-          signal?.throwIfAborted();
+          signal.throwIfAborted();
           pages.push(await track(index, onTask, () => downloadPage(session, url, { signal })));
         }
         return pages;

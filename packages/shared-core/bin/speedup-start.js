@@ -3,7 +3,7 @@
 // before anything is built.
 import { existsSync } from 'node:fs';
 
-const standalone = new URL('../dist/standalone.js', import.meta.url);
+const standalone = new URL('../dist/harness/standalone.js', import.meta.url);
 if (!existsSync(standalone)) {
   process.stderr.write(
     'error: speedup is not built yet: run `pnpm build` (or `pnpm bench`) first\n',

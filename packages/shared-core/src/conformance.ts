@@ -9,23 +9,24 @@ import {
 } from '@speedup/site-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { crashModes } from './crash.js';
+import { loadStrategy, readStrategyPackage } from './harness/packages.js';
+import { childPids } from './harness/processes.js';
 import { downloadInput, fibInput, sumOfSquaresInput } from './jobs.js';
 import { HTTP_LIMITS_VARIABLE, setHttpLimits } from './limits.js';
-import { loadStrategy, readStrategyPackage } from './packages.js';
-import { childPids } from './processes.js';
-import { type CpuResult, diffResults, type PageError, type PageResult } from './results.js';
+import { diffResults } from './results.js';
+import { type CpuStrategy, type IoStrategy, runOptions, type Strategy } from './strategy.js';
+import { mostAtOnce } from './tasks.js';
 import type {
   CpuInput,
-  CpuStrategy,
+  CpuResult,
   IoInput,
-  IoStrategy,
+  PageError,
+  PageResult,
   Runner,
   RunOptions,
   SetupOptions,
-  Strategy,
   TaskEvent,
-} from './strategy.js';
-import { mostAtOnce } from './tasks.js';
+} from './types.js';
 
 /**
  * The strategy contract as a test suite. A strategy package runs all of it with one
@@ -125,18 +126,21 @@ async function runCollecting<Input, Result>(
   strategy: { setup(options: SetupOptions): Promise<Runner<Input, Result>> },
   setup: SetupOptions,
   input: Input,
-  options: RunOptions = {},
+  options: Partial<RunOptions> = {},
 ): Promise<{ results: Result[]; events: TaskEvent[] }> {
   const events: TaskEvent[] = [];
   const runner = await strategy.setup(setup);
   try {
-    const results = await runner.run(input, {
-      ...options,
-      onTask: (event) => {
-        events.push(event);
-        options.onTask?.(event);
-      },
-    });
+    const results = await runner.run(
+      input,
+      runOptions({
+        signal: options.signal,
+        onTask: (event) => {
+          events.push(event);
+          options.onTask?.(event);
+        },
+      }),
+    );
     return { results, events };
   } finally {
     await runner.close();
@@ -196,8 +200,8 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions, model: st
     const input = downloadInput(server.sites, 12);
     const runner = await (await load()).setup(setup);
     try {
-      const first = await runner.run(input);
-      const second = await runner.run(input);
+      const first = await runner.run(input, runOptions());
+      const second = await runner.run(input, runOptions());
       expect(diffResults(first, second)).toEqual([]);
       expect(diffResults(expectedPages(server, input), second)).toEqual([]);
     } finally {
@@ -279,7 +283,7 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions, model: st
       // One process, so the one to kill is the one holding the hung request.
       const runner = await (await load()).setup({ ...setup, workers: 1 });
       try {
-        const running = runner.run(input);
+        const running = runner.run(input, runOptions());
         await vi.waitFor(async () => expect((await server.stats()).faults.hang).toBe(1), {
           timeout: 10_000,
           interval: 20,
@@ -296,7 +300,9 @@ function ioSuite(load: () => Promise<IoStrategy>, setup: SetupOptions, model: st
           ]),
         ).toEqual([]);
         const again = downloadInput(server.sites, 6);
-        expect(diffResults(expectedPages(server, again), await runner.run(again))).toEqual([]);
+        expect(
+          diffResults(expectedPages(server, again), await runner.run(again, runOptions())),
+        ).toEqual([]);
       } finally {
         await runner.close();
       }
@@ -344,9 +350,9 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
     const input = fibInput(18, 6);
     const runner = await (await load()).setup(setup);
     try {
-      const first = await runner.run(input);
-      const second = await runner.run(smallSums);
-      const third = await runner.run(input);
+      const first = await runner.run(input, runOptions());
+      const second = await runner.run(smallSums, runOptions());
+      const third = await runner.run(input, runOptions());
       expect(diffResults(first, third)).toEqual([]);
       expect(diffResults(expectedCpu(smallSums), second)).toEqual([]);
     } finally {
@@ -394,7 +400,7 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 5);
       try {
-        await runner.run(fibInput(30, 8));
+        await runner.run(fibInput(30, 8), runOptions());
       } finally {
         clearInterval(ticker);
         await runner.close();
@@ -414,12 +420,12 @@ function cpuSuite(load: () => Promise<CpuStrategy>, setup: SetupOptions, model: 
       const items = deaths.flatMap((mode) => [none, mode]).concat(none);
       const runner = await (await load()).setup(setup);
       try {
-        const results = await runner.run({ job: 'crash', items });
+        const results = await runner.run({ job: 'crash', items }, runOptions());
         expect(results.map((result) => result.error)).toEqual(
           items.map((mode) => (mode === none ? undefined : 'crashed')),
         );
         const again = fibInput(20, 8);
-        expect(diffResults(expectedCpu(again), await runner.run(again))).toEqual([]);
+        expect(diffResults(expectedCpu(again), await runner.run(again, runOptions()))).toEqual([]);
       } finally {
         await runner.close();
       }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { httpLimits } from './limits.js';
-import type { PageError, PageResult } from './results.js';
 import type { HttpSession } from './session.js';
+import type { PageError, PageResult } from './types.js';
 
 export interface DownloadOptions {
   /** Gives up on the page: the returned promise rejects with the signal's reason. */

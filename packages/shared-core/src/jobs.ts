@@ -1,19 +1,12 @@
 import { crash } from './crash.js';
 import { fib, MAX_SUM_OF_SQUARES_N, sumOfSquares } from './kernels.js';
-import { type CpuResult, failedComputation } from './results.js';
-import type { CpuInput, IoInput, Workload } from './strategy.js';
+import { failedComputation } from './results.js';
 import { type Timed, timed } from './tasks.js';
+import type { BenchJobName, CpuInput, CpuJobName, CpuResult, IoInput, Workload } from './types.js';
 
 /**
  * The article's jobs, defined once so every strategy gets identical inputs.
  */
-
-export type IoJobName = 'download';
-/** CPU jobs: the two `pnpm bench` runs, and `crash`, which fault tests run. */
-export type CpuJobName = 'sum-of-squares' | 'fib' | 'crash';
-export type JobName = IoJobName | CpuJobName;
-/** The jobs `pnpm bench` runs. */
-export type BenchJobName = Exclude<JobName, 'crash'>;
 
 export interface JobInfo {
   readonly name: BenchJobName;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
-import type { RunOptions } from './strategy.js';
 import { clock, report, type Timed } from './tasks.js';
+import type { RunOptions } from './types.js';
 
 /**
  * The plumbing of every pool strategy, on workerpool: start a pool and know when it is
@@ -58,16 +58,16 @@ export async function mapOnPool<Item, Result>(
   pool: Pool,
   method: string,
   items: readonly Item[],
-  { signal, onTask }: RunOptions = {},
+  { signal, onTask }: RunOptions,
   whenWorkerDies: (item: Item, error: unknown) => Result,
 ): Promise<Result[]> {
-  signal?.throwIfAborted();
+  signal.throwIfAborted();
   const results: Result[] = new Array(items.length);
   const inFlight = new Set<ReturnType<Pool['exec']>>();
   const cancelInFlight = () => {
     for (const task of inFlight) task.cancel();
   };
-  signal?.addEventListener('abort', cancelInFlight, { once: true });
+  signal.addEventListener('abort', cancelInFlight, { once: true });
 
   // Items are handed over one per free worker rather than all queued in workerpool at
   // once: after a worker dies, workerpool can fail to hand its queue to the
@@ -75,7 +75,7 @@ export async function mapOnPool<Item, Result>(
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < items.length; index = next++) {
-      signal?.throwIfAborted();
+      signal.throwIfAborted();
       const item = items[index] as Item;
       const started = clock();
       const task = pool.exec(method, [item]);
@@ -83,7 +83,7 @@ export async function mapOnPool<Item, Result>(
       try {
         results[index] = report(index, (await task) as Timed<Result>, onTask);
       } catch (error) {
-        signal?.throwIfAborted();
+        signal.throwIfAborted();
         onTask?.({ index, worker: 'lost worker', start: started, end: clock() });
         results[index] = whenWorkerDies(item, error);
       } finally {
@@ -95,6 +95,6 @@ export async function mapOnPool<Item, Result>(
     await Promise.all(Array.from({ length: pool.maxWorkers ?? 1 }, worker));
     return results;
   } finally {
-    signal?.removeEventListener('abort', cancelInFlight);
+    signal.removeEventListener('abort', cancelInFlight);
   }
 }

@@ -1,60 +1,10 @@
+import type { CpuResult, PageResult, Result } from './types.js';
+
 /**
- * Canonical result records. Every strategy returns these, one per input item in input
- * order, so results of different strategies can be compared field by field.
+ * Canonical result records (their types are in types.ts). Every strategy returns these,
+ * one per input item in input order, so results of different strategies can be compared
+ * field by field.
  */
-
-/** Why a page could not be downloaded. */
-export type PageError =
-  /** The server answered with a status other than 2xx. */
-  | 'http_status'
-  /** No connection, no headers or no body within the time allowed. */
-  | 'timeout'
-  /** The connection was closed or reset before the body was complete. */
-  | 'reset'
-  /** Nothing listens on the port. */
-  | 'refused'
-  /** The body grew past the size cap. */
-  | 'too_large'
-  /** Redirects went on past the limit. */
-  | 'too_many_redirects'
-  /** The worker thread or process running the download died. */
-  | 'crashed'
-  /** Any other failure; the message goes to `detail`. */
-  | 'failed';
-
-/** Why a CPU task has no value. */
-export type TaskError =
-  /** The computation threw (a bad input, for instance); the message goes to `detail`. */
-  | 'failed'
-  /** The worker thread or process running it died. */
-  | 'crashed';
-
-/** One downloaded page. */
-export interface PageResult {
-  readonly url: string;
-  /** HTTP status, or 0 when no response arrived. */
-  readonly status: number;
-  /** Body bytes received: 0 when the download failed. */
-  readonly bytes: number;
-  /** SHA-256 of the body in hex: empty when the download failed. */
-  readonly sha256: string;
-  /** Set when the download failed. */
-  readonly error?: PageError;
-  /** A human-readable cause. Not compared between strategies. */
-  readonly detail?: string;
-}
-
-/** One CPU task: the input and the exact value, both as decimal strings. */
-export interface CpuResult {
-  readonly input: string;
-  /** Empty when the task failed. */
-  readonly value: string;
-  readonly error?: TaskError;
-  /** A human-readable cause. Not compared between strategies. */
-  readonly detail?: string;
-}
-
-export type Result = PageResult | CpuResult;
 
 /** One item where a candidate disagrees with the reference. */
 export interface Difference<R extends Result = Result> {

@@ -1,5 +1,5 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { TaskEvent } from './strategy.js';
+import type { TaskEvent } from './types.js';
 
 /**
  * Timing of single tasks, for the harness's timelines. A task can run in another thread

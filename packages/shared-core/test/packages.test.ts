@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findStrategies, loadStrategy, readStrategyPackage } from '../src/index.js';
+import { findStrategies, loadStrategy, readStrategyPackage } from '../src/harness/index.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch: string[] = [];

@@ -1,6 +1,7 @@
-import type { BenchResult, BenchRow } from '../bench.js';
-import { duration } from '../format.js';
-import { durationLabel, linearScale, niceCeiling } from './axis.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { fastestCorrect, rowLabel, shortResultLabel } from '../output/describe-row.js';
+import { duration } from '../output/format.js';
+import { durationLabel, linearScale, niceCeiling } from '../timeline/axis.js';
 import { element, px, svg, text, title } from './svg.js';
 
 const WIDTH = 960;
@@ -13,27 +14,6 @@ const VALUE_PX = 190;
 const RESULT_X = WIDTH - 100;
 const FASTEST_X = WIDTH - 58;
 const CHARACTER_PX = 7;
-
-/** How a row is named in charts: the strategy, and the swept setting when there is one. */
-export function rowLabel(row: BenchRow, sweep: BenchResult['sweep']): string {
-  if (!sweep) return row.strategy;
-  return `${row.strategy}, ${sweep.parameter} ${row.parameters[sweep.parameter] ?? '?'}`;
-}
-
-/** The fastest row whose results equal the reference's: a wrong answer fast is no win. */
-export function fastestCorrect(rows: readonly BenchRow[]): BenchRow | undefined {
-  let fastest: BenchRow | undefined;
-  for (const row of rows) {
-    if (!row.ok || !row.summary) continue;
-    if (!fastest?.summary || row.summary.median < fastest.summary.median) fastest = row;
-  }
-  return fastest;
-}
-
-function resultLabel(row: BenchRow): string {
-  if (row.error) return 'FAILED';
-  return row.ok ? 'ok' : 'DIFF';
-}
 
 /** A swept strategy's bars together, in order of the swept value. */
 function groupedByStrategy(
@@ -129,7 +109,7 @@ export function barChart(measured: readonly BenchRow[], sweep: BenchResult['swee
     const value = text({ x: valueX, y: middle + 4 }, duration(summary.median));
     const result = text(
       { x: RESULT_X, y: middle + 4, class: row.ok ? 'muted' : 'differs-label' },
-      resultLabel(row),
+      shortResultLabel(row),
     );
     const tag =
       row === fastest

@@ -1,40 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchJobName, jobs } from '@speedup/shared-core';
-import type { BenchResult, BenchRow } from '../bench.js';
-import { duration } from '../format.js';
-import { barChart, rowLabel } from './bars.js';
-import { describeTimeline, layOutTimeline } from './lanes.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { ioSource, jobDescription, rowLabel, rowsByJob } from '../output/describe-row.js';
+import { duration } from '../output/format.js';
+import { describeTimeline, layOutTimeline } from '../timeline/lanes.js';
+import { barChart } from './bars.js';
 import { colours, stylesheet } from './style.js';
 import { escapeText } from './svg.js';
 import { sweepChart } from './sweep-chart.js';
-import { MAX_ROWS_PER_LANE, timelineChart } from './timeline.js';
+import { MAX_ROWS_PER_LANE, timelineChart } from './timeline-chart.js';
 
 /**
  * `--report <dir>`: one self-contained HTML page. Everything is drawn here as inline
  * SVG; the page loads nothing (its Content-Security-Policy forbids it), so it can be
  * mailed, archived or opened offline and looks the same.
  */
-
-function rowsByJob(rows: readonly BenchRow[]): [BenchJobName, BenchRow[]][] {
-  const grouped = new Map<BenchJobName, BenchRow[]>();
-  for (const row of rows) grouped.set(row.job, [...(grouped.get(row.job) ?? []), row]);
-  const order = jobs.map((job) => job.name);
-  return [...grouped].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
-}
-
-function ioSource(result: BenchResult): string {
-  if (result.latencyMs !== undefined) return `local server, ${result.latencyMs} ms latency`;
-  return (result.options.sites ?? []).join(', ');
-}
-
-function jobDescription(job: BenchJobName, rows: readonly BenchRow[], result: BenchResult): string {
-  if (job === 'download') {
-    const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
-    return `${pages} pages (${ioSource(result)})`;
-  }
-  return jobs.find((info) => info.name === job)?.description ?? job;
-}
 
 function environment(result: BenchResult, generatedAt: Date): string {
   const { options } = result;

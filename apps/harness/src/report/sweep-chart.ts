@@ -1,6 +1,6 @@
-import type { BenchResult, BenchRow } from '../bench.js';
-import { duration } from '../format.js';
-import { durationLabel, linearScale, logScale, niceCeiling, type Scale } from './axis.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { duration } from '../output/format.js';
+import { durationLabel, linearScale, logScale, niceCeiling, type Scale } from '../timeline/axis.js';
 import { seriesColours } from './style.js';
 import { element, px, svg, text, title } from './svg.js';
 

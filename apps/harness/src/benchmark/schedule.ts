@@ -4,36 +4,33 @@ import {
   type CpuInput,
   cpuInput,
   downloadInput,
-  findStrategies,
   HTTP_LIMITS_VARIABLE,
   type IoInput,
   MAX_SUM_OF_SQUARES_SIZE,
   type Result,
 } from '@speedup/shared-core';
+import { findStrategies } from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
+import type { BenchOptions } from '../options.js';
+import type { SetupRequest } from './child-process/messages.js';
+import { inChildProcess } from './child-process/parent.js';
+import { withComparisons } from './comparisons.js';
 import {
   type MeasureOptions,
-  measureInChild,
+  type Measurer,
+  measureOneAfterAnother,
   measureTakingTurns,
   type Progress,
   type RunPlan,
 } from './measure.js';
-import type { BenchOptions, Sweep } from './options.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
-import type { SetupRequest } from './protocol.js';
-import { type BenchRow, failedRow, type Measured, rowFrom, withComparisons } from './rows.js';
+import type { BenchResult, BenchRow, Measured } from './result.js';
+import { failedRow, rowFrom } from './rows.js';
 
-export type { BenchRow } from './rows.js';
-
-export interface BenchResult {
-  readonly rows: readonly BenchRow[];
-  readonly options: BenchOptions;
-  readonly cores: number;
-  /** The local server's latency when it served the I/O job; undefined with `--sites`. */
-  readonly latencyMs?: number;
-  /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */
-  readonly sweep?: Sweep;
-}
+/**
+ * The schedule of a whole benchmark: which jobs run, in which order, at which sweep
+ * values, with the reference first, each strategy handed to a `Measurer`.
+ */
 
 export interface BenchHooks {
   readonly signal?: AbortSignal;
@@ -41,6 +38,8 @@ export interface BenchHooks {
   readonly onStart?: (strategy: string, job: BenchJobName) => void;
   readonly onProgress?: (strategy: string, job: BenchJobName, progress: Progress) => void;
   readonly onRow?: (row: BenchRow) => void;
+  /** Where strategies are measured: a fresh child process each, unless a test says otherwise. */
+  readonly measurer?: Measurer;
 }
 
 /** Sweeps of these leave the sequential reference unchanged: it is measured once. */
@@ -82,6 +81,7 @@ interface JobContext {
 
 async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const { planned, options, server, cores, hooks } = context;
+  const measurer = hooks.measurer ?? inChildProcess;
   const { job, reference } = planned;
   const input = inputFor(job, options, server);
   const latencyMs = server ? options.latency : undefined;
@@ -116,7 +116,12 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const measureOne = async (contender: Contender, runPlan = plan): Promise<Measured> => {
     hooks.onStart?.(contender.label, job);
     if (countsSockets) await server.resetStats();
-    const report = await measureInChild(request(contender), runPlan, measureOptions(contender));
+    const report = await measureOneAfterAnother(
+      measurer,
+      request(contender),
+      runPlan,
+      measureOptions(contender),
+    );
     return { ...report, sockets: countsSockets ? await server.stats() : undefined };
   };
 
@@ -159,6 +164,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   if (options.interleave) {
     // Sockets cannot be told apart while several strategies hold connections at once.
     const outcomes = await measureTakingTurns(
+      measurer,
       toMeasure.map((contender) => ({
         request: request(contender),
         options: measureOptions(contender),

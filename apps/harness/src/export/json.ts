@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeDifference } from '@speedup/shared-core';
-import type { BenchResult, BenchRow } from './bench.js';
-import { crossovers } from './sweep.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { crossovers } from '../benchmark/sweep.js';
 
 /**
  * `--export-json`: one record per strategy and job. The first fields are hyperfine's

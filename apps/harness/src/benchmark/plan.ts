@@ -1,5 +1,6 @@
-import { type BenchJobName, jobs, type StrategyPackage } from '@speedup/shared-core';
-import type { BenchOptions } from './options.js';
+import { type BenchJobName, jobs } from '@speedup/shared-core';
+import type { StrategyPackage } from '@speedup/shared-core/harness';
+import type { BenchOptions } from '../options.js';
 
 /** A strategy package, run plainly or as one of the variants it declares. */
 export interface Contender {

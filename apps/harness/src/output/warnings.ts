@@ -1,6 +1,6 @@
-import type { BenchRow } from './bench.js';
+import type { BenchRow } from '../benchmark/result.js';
+import { modifiedZScores, OUTLIER_THRESHOLD } from '../benchmark/stats.js';
 import { duration } from './format.js';
-import { modifiedZScores, OUTLIER_THRESHOLD } from './stats.js';
 
 /** Spread (σ ÷ mean) above which the runs disagree too much to trust a single figure. */
 const WILD_SPREAD = 0.25;

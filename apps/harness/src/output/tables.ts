@@ -1,14 +1,14 @@
-import { describeDifference, jobs, type Workload } from '@speedup/shared-core';
+import { describeDifference, type Workload } from '@speedup/shared-core';
 import Table from 'cli-table3';
-import type { BenchResult, BenchRow } from './bench.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { fastestOfEachJob, resultLabel, rowWhere, workloadTitle } from './describe-row.js';
 import { duration, fraction, megabytes, microseconds, ratio } from './format.js';
 import { type Paint, painter } from './paint.js';
-import { STOPPED } from './protocol.js';
 import { warningsFor } from './warnings.js';
 
 const MAX_DIFFERENCES_SHOWN = 5;
 
-interface Column {
+export interface Column {
   readonly header: string;
   readonly cell: (row: BenchRow) => string;
 }
@@ -18,13 +18,6 @@ const range = (row: BenchRow) =>
 
 const mean = (row: BenchRow) =>
   row.summary ? `${duration(row.summary.mean)} ± ${duration(row.summary.stddev)}` : '–';
-
-function resultOf(row: BenchRow): string {
-  if (row.error === STOPPED) return 'STOPPED';
-  if (row.error) return 'FAILED';
-  if (row.differences.length > 0) return `DIFF (${row.differences.length})`;
-  return 'ok';
-}
 
 const common = {
   strategy: { header: 'strategy', cell: (row) => row.strategy },
@@ -38,10 +31,10 @@ const common = {
   efficiency: { header: 'efficiency', cell: (row) => fraction(row.efficiency) },
   loop: { header: 'loop p99', cell: (row) => duration(row.loopDelayP99Ms) },
   memory: { header: 'memory', cell: (row) => megabytes(row.peakMemoryBytes) },
-  result: { header: 'results', cell: resultOf },
+  result: { header: 'results', cell: resultLabel },
 } satisfies Record<string, Column>;
 
-const ioColumns: Column[] = [
+export const ioColumns: Column[] = [
   common.strategy,
   common.model,
   {
@@ -62,7 +55,7 @@ const ioColumns: Column[] = [
   common.result,
 ];
 
-const cpuColumns: Column[] = [
+export const cpuColumns: Column[] = [
   common.strategy,
   { header: 'job', cell: (row) => row.job },
   common.model,
@@ -81,7 +74,7 @@ const cpuColumns: Column[] = [
 ];
 
 /** The second table of each workload: the spread of the runs and what they cost the machine. */
-const resourceColumns = (workload: Workload): Column[] => [
+export const resourceColumns = (workload: Workload): Column[] => [
   common.strategy,
   { header: 'job', cell: (row) => row.job },
   { header: 'runs', cell: (row) => String(row.timesMs.length) },
@@ -103,18 +96,6 @@ const resourceColumns = (workload: Workload): Column[] => [
       ]
     : []),
 ];
-
-/** The fastest row of each job that computed the right thing: the one a reader is looking for. */
-function fastestOfEachJob(rows: readonly BenchRow[]): Set<BenchRow> {
-  const fastest = new Map<string, BenchRow>();
-  for (const row of rows) {
-    if (!row.ok || !row.summary) continue;
-    const key = `${row.job}|${JSON.stringify(row.parameters)}`;
-    const best = fastest.get(key);
-    if (!best?.summary || row.summary.median < best.summary.median) fastest.set(key, row);
-  }
-  return new Set(fastest.values());
-}
 
 function terminalTable(
   columns: readonly Column[],
@@ -139,43 +120,6 @@ function terminalTable(
   return table.toString();
 }
 
-function markdownTable(columns: readonly Column[], rows: readonly BenchRow[]): string {
-  const escapePipes = (text: string) => text.replaceAll('|', '\\|');
-  const lines = [
-    `| ${columns.map((column) => column.header).join(' | ')} |`,
-    `|${columns.map(() => '---').join('|')}|`,
-    ...rows.map(
-      (row) => `| ${columns.map((column) => escapePipes(column.cell(row))).join(' | ')} |`,
-    ),
-  ];
-  return lines.join('\n');
-}
-
-function describeJobs(rows: readonly BenchRow[]): string {
-  return [...new Set(rows.map((row) => row.job))]
-    .map((name) => jobs.find((job) => job.name === name)?.description ?? name)
-    .join('; ');
-}
-
-function titleOf(result: BenchResult, workload: Workload, rows: readonly BenchRow[]): string {
-  const { options } = result;
-  const warmup =
-    options.warmup === 0
-      ? 'no warm-up, so the first run is cold'
-      : `after ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
-  const runs = `${options.minTime > 0 ? 'at least ' : ''}${options.runs} run${options.runs === 1 ? '' : 's'}${options.minTime > 0 ? ` and ${options.minTime / 1000} s` : ''}, ${warmup}`;
-  if (workload === 'io') {
-    const pages = rows[0]?.parameters.pages ?? String(options.pages);
-    const source =
-      result.latencyMs === undefined
-        ? (options.sites ?? []).join(', ')
-        : `local server, ${result.latencyMs} ms latency${options.jitter > 0 ? ` + up to ${options.jitter} ms jitter` : ''}`;
-    return `I/O-bound: download ${pages} pages (${source}); ${runs}`;
-  }
-  const size = options.size === 1 ? '' : `, work × ${options.size}`;
-  return `CPU-bound: ${describeJobs(rows)}${size}; ${result.cores} cores; ${runs}`;
-}
-
 function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string): string[] {
   const lines: string[] = [];
   for (const row of rows) {
@@ -192,7 +136,8 @@ function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string)
   return lines;
 }
 
-const sections = (result: BenchResult) =>
+/** One section per workload that ran: its rows and its columns. */
+export const sections = (result: BenchResult) =>
   (['io', 'cpu'] as const)
     .map((workload) => ({
       workload,
@@ -209,16 +154,12 @@ export function renderTables(result: BenchResult, colour = false): string {
   if (!result.sweep) {
     for (const { workload, rows, columns } of sections(result)) {
       parts.push(
-        `${paint('bold', titleOf(result, workload, rows))}\n${terminalTable(columns, rows, paint)}`,
+        `${paint('bold', workloadTitle(result, workload, rows))}\n${terminalTable(columns, rows, paint)}`,
         `Runs and resources\n${terminalTable(resourceColumns(workload), rows, paint)}`,
       );
     }
   }
-  const where = (row: BenchRow) => {
-    const value =
-      result.sweep && `, ${result.sweep.parameter} ${row.parameters[result.sweep.parameter]}`;
-    return `${row.strategy} (${row.job}${value ?? ''})`;
-  };
+  const where = (row: BenchRow) => rowWhere(row, result.sweep);
   const warnings = result.rows.flatMap((row) =>
     warningsFor(row).map((warning) => `${paint('yellow', 'Warning:')} ${where(row)}: ${warning}`),
   );
@@ -226,14 +167,4 @@ export function renderTables(result: BenchResult, colour = false): string {
   const problems = problemsOf(result.rows, where);
   if (problems.length > 0) parts.push(paint('red', problems.join('\n')));
   return parts.join('\n\n');
-}
-
-/** `--export-markdown`: the same tables, as Markdown. */
-export function renderMarkdown(result: BenchResult): string {
-  return `${sections(result)
-    .map(
-      ({ workload, rows, columns }) =>
-        `### ${titleOf(result, workload, rows)}\n\n${markdownTable(columns, rows)}\n\n${markdownTable(resourceColumns(workload), rows)}`,
-    )
-    .join('\n\n')}\n`;
 }

@@ -8,12 +8,19 @@ import {
   oneOf,
   parseCommandLine,
   positiveInteger,
-} from './cli.js';
-import { type BenchJobName, cpuInput, downloadInput } from './jobs.js';
-import { setHttpLimits } from './limits.js';
+} from '../cli.js';
+import { cpuInput, downloadInput } from '../jobs.js';
+import { setHttpLimits } from '../limits.js';
+import { type CpuStrategy, type IoStrategy, runOptions } from '../strategy.js';
+import type {
+  BenchJobName,
+  CpuResult,
+  PageResult,
+  Runner,
+  SetupOptions,
+  TaskEvent,
+} from '../types.js';
 import { loadStrategy, readStrategyPackage } from './packages.js';
-import type { CpuResult, PageResult } from './results.js';
-import type { CpuStrategy, IoStrategy, Runner, SetupOptions, TaskEvent } from './strategy.js';
 
 /**
  * `pnpm --filter @speedup/<strategy> start`: runs one strategy once, on its own, and
@@ -132,7 +139,7 @@ async function runOnce<Input, Result>(
   const setup = performance.now() - startedSetup;
   try {
     const startedWork = performance.now();
-    const results = await runner.run(input, { onTask: (event) => events.push(event) });
+    const results = await runner.run(input, runOptions({ onTask: (event) => events.push(event) }));
     const work = performance.now() - startedWork;
     return { results, events, setup, work };
   } finally {

@@ -1,25 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Model, Strategy, Workload } from './strategy.js';
+import type { Strategy } from '../strategy.js';
+import type { Isolation, StrategyManifest } from '../types.js';
 
 /**
- * Strategy packages declare themselves in package.json and nowhere else:
- *
- *   "speedup": { "workload": "io", "model": "threads" }
- *
- * `"reference": true` marks the sequential strategy whose results every other strategy
- * of that workload must reproduce. A strategy is named by its folder (`io-threading`).
- * `"variants": { "name": "what it changes" }` lists other ways the same package can run;
- * `pnpm bench --only cpu-asyncio:await-per-call` measures one, and the strategy gets its
- * name as `setup({ variant })`.
+ * Finding and loading strategy packages: what the harness and the conformance suite do,
+ * never a strategy. A package is a strategy when its package.json declares one (see
+ * `StrategyManifest`); it is named by its folder (`io-threading`).
  */
-export interface StrategyManifest {
-  readonly workload: Workload;
-  readonly model: Model;
-  readonly reference?: boolean;
-  readonly variants?: Readonly<Record<string, string>>;
-}
 
 export interface StrategyPackage extends StrategyManifest {
   /** Folder name: the strategy's name on the command line and in tables. */
@@ -30,9 +19,12 @@ export interface StrategyPackage extends StrategyManifest {
   readonly dir: string;
   /** Absolute path of the built entry point. */
   readonly entry: string;
+  readonly isolation: Isolation;
   readonly reference: boolean;
   readonly variants: Readonly<Record<string, string>>;
 }
+
+const ISOLATIONS: readonly Isolation[] = ['none', 'thread', 'process'];
 
 interface PackageJson {
   name?: string;
@@ -62,6 +54,12 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
   if (typeof manifest.model !== 'string' || manifest.model === '') {
     throw new Error(`${name}: package.json "speedup.model" must name a concurrency model`);
   }
+  const isolation = manifest.isolation ?? 'none';
+  if (!ISOLATIONS.includes(isolation)) {
+    throw new Error(
+      `${name}: package.json "speedup.isolation" must be one of ${ISOLATIONS.map((each) => `"${each}"`).join(', ')}`,
+    );
+  }
   const variants = manifest.variants ?? {};
   if (
     typeof variants !== 'object' ||
@@ -79,6 +77,7 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     entry: resolve(dir, entryOf(pkg)),
     workload: manifest.workload,
     model: manifest.model,
+    isolation,
     reference: manifest.reference === true,
     variants,
   };

@@ -1,4 +1,4 @@
-import type { BenchResult, BenchRow } from './bench.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { ratio } from './format.js';
 
 /** The article's names for the models. */

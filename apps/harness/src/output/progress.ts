@@ -1,6 +1,7 @@
-import type { BenchHooks, BenchRow } from './bench.js';
+import type { Progress } from '../benchmark/measure.js';
+import type { BenchRow } from '../benchmark/result.js';
+import type { BenchHooks } from '../benchmark/schedule.js';
 import { duration } from './format.js';
-import type { Progress } from './measure.js';
 import { type Paint, painter, wantsColour } from './paint.js';
 
 /**
@@ -10,7 +11,7 @@ import { type Paint, painter, wantsColour } from './paint.js';
  * readable.
  */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr): Required<
-  Omit<BenchHooks, 'signal'>
+  Omit<BenchHooks, 'signal' | 'measurer'>
 > & {
   clear(): void;
 } {

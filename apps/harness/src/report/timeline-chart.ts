@@ -1,7 +1,13 @@
-import { duration } from '../format.js';
-import { linearScale, millisecondsLabel, niceStep, type Scale, ticksUpTo } from './axis.js';
-import { cellsOf, runsOf } from './cells.js';
-import type { Lane, PlacedTask, TaskPart, Timeline } from './lanes.js';
+import { duration } from '../output/format.js';
+import {
+  linearScale,
+  millisecondsLabel,
+  niceStep,
+  type Scale,
+  ticksUpTo,
+} from '../timeline/axis.js';
+import { cellsOf, runsOf } from '../timeline/cells.js';
+import type { Lane, PlacedTask, TaskPart, Timeline } from '../timeline/lanes.js';
 import { element, svg, text, title } from './svg.js';
 
 const WIDTH = 960;

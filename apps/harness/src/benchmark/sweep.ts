@@ -1,7 +1,5 @@
-import Table from 'cli-table3';
-import type { BenchResult, BenchRow } from './bench.js';
-import { duration, ratio } from './format.js';
-import type { SweepParameter } from './options.js';
+import type { SweepParameter } from '../options.js';
+import type { BenchResult, BenchRow } from './result.js';
 
 /** Where a strategy starts to beat the sequential reference, along a sweep. */
 export interface Crossover {
@@ -14,7 +12,9 @@ export interface Crossover {
   readonly withSetup: number | null;
 }
 
-const sweptValue = (row: BenchRow, parameter: SweepParameter) => Number(row.parameters[parameter]);
+/** The swept setting's value a row was measured at. */
+export const sweptValue = (row: BenchRow, parameter: SweepParameter) =>
+  Number(row.parameters[parameter]);
 const oneShot = (row: BenchRow) => (row.setupMs ?? 0) + (row.coldMs ?? Number.NaN);
 
 /** The first value from which `beats` holds at every value after it too. */
@@ -64,46 +64,4 @@ export function crossovers(result: BenchResult): Crossover[] {
     }
   }
   return found;
-}
-
-/** One table per job: a row per strategy, a column per value, the median (and speed-up) in each cell. */
-export function renderSweep(result: BenchResult): string {
-  const { sweep } = result;
-  if (!sweep) return '';
-  const parts: string[] = [];
-  for (const job of [...new Set(result.rows.map((row) => row.job))]) {
-    const rows = result.rows.filter((row) => row.job === job);
-    const table = new Table({
-      head: ['strategy', ...sweep.values.map((value) => `${sweep.parameter} ${value}`)],
-      style: { head: [], border: [] },
-    });
-    for (const strategy of [...new Set(rows.map((row) => row.strategy))]) {
-      table.push([
-        strategy,
-        ...sweep.values.map((value) => {
-          const row = rows.find(
-            (each) => each.strategy === strategy && sweptValue(each, sweep.parameter) === value,
-          );
-          if (!row) return '–';
-          if (!row.ok) return row.error ? 'FAILED' : 'DIFF';
-          const speedup = row.speedup === undefined ? '' : ` (${ratio(row.speedup)})`;
-          return `${duration(row.summary?.median)}${speedup}`;
-        }),
-      ]);
-    }
-    parts.push(
-      `Sweep of ${sweep.parameter}, ${job}: median work time (speed-up vs sync)\n${table.toString()}`,
-    );
-  }
-  const lines = crossovers(result).map(({ job, strategy, parameter, warm, withSetup }) => {
-    const warmText =
-      warm === null ? 'never beats sync in this range' : `beats sync from ${parameter} ${warm}`;
-    const setupText =
-      withSetup === null
-        ? 'never, counting its set-up and first run'
-        : `from ${parameter} ${withSetup} counting its set-up and first run`;
-    return `${strategy} (${job}): ${warmText} on warm runs; ${setupText}.`;
-  });
-  if (lines.length > 0) parts.push(`Crossover\n${lines.join('\n')}`);
-  return parts.join('\n\n');
 }

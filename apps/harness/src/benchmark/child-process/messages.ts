@@ -1,7 +1,7 @@
 import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedup/shared-core';
 
 /**
- * Messages between the harness and a measuring process. Each strategy is measured in
+ * Messages between the harness (parent.ts) and a measuring process (child.ts). Each strategy is measured in
  * a fresh Node process (like hyperfine runs a fresh command): one strategy's heap, JIT
  * state, pools and leaks cannot touch the next one's figures, and memory and CPU time
  * can be read per strategy. The harness drives it one step at a time (set up, run,
@@ -47,6 +47,9 @@ export interface MeasureReport {
 /** Why a measurement has no result when `pnpm bench` was interrupted. */
 export const STOPPED = 'stopped before it finished (Ctrl-C)';
 
+/** A strategy failed, or its measuring process died or left something running. */
+export class MeasureError extends Error {}
+
 /** Harness to measuring process. */
 export type HarnessMessage =
   | { readonly type: 'setup'; readonly request: SetupRequest }
@@ -57,7 +60,7 @@ export type HarnessMessage =
   | { readonly type: 'stop' };
 
 /** Measuring process to harness. */
-export type RunnerMessage =
+export type ChildMessage =
   | {
       readonly type: 'progress';
       /** Counts warm-up runs first, from 0. */

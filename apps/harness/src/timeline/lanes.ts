@@ -1,5 +1,5 @@
 import { mostAtOnce, type TaskEvent } from '@speedup/shared-core';
-import type { BenchRow } from '../bench.js';
+import type { BenchRow } from '../benchmark/result.js';
 
 /**
  * What a stretch of a task was doing, as far as the harness knows: waiting on the

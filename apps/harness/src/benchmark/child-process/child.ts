@@ -1,29 +1,28 @@
 /**
- * The measuring process: the harness forks this file once per strategy and job and
- * drives it one step at a time (set up, run, …, finish). Timing happens here, next to
- * the strategy, so nothing of the harness runs during a measured run.
+ * The measuring process, and so it runs in the fork, never in the harness: parent.ts
+ * forks this file once per strategy and job and drives it one step at a time (set up,
+ * run, …, finish). Timing happens here, next to the strategy, so nothing of the harness
+ * runs during a measured run.
  */
+
+import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CpuInput, IoInput, Result, Runner, TaskEvent } from '@speedup/shared-core';
 import {
-  type CpuInput,
   childPeakMemory,
   childTimes,
   childTimesBetween,
-  type IoInput,
   loadStrategy,
-  type Result,
-  type Runner,
   readStrategyPackage,
-  type TaskEvent,
-} from '@speedup/shared-core';
+} from '@speedup/shared-core/harness';
 import {
+  type ChildMessage,
   type HarnessMessage,
-  type RunnerMessage,
   type RunRecord,
   type SetupRequest,
   STOPPED,
-} from './protocol.js';
+} from './messages.js';
 
 const LOOP_RESOLUTION_MS = 2;
 const PROGRESS_EVERY_MS = 200;
@@ -34,8 +33,10 @@ const lateness = (intervalNs: number) => Math.max(0, intervalNs / NS_PER_MS - LO
 
 /** Aborted when the harness asks this process to stop (Ctrl-C in `pnpm bench`). */
 const stopped = new AbortController();
+// Every run gets this one signal; the contract lets a strategy add a listener per task.
+setMaxListeners(0, stopped.signal);
 
-const send = (message: RunnerMessage) =>
+const send = (message: ChildMessage) =>
   new Promise<void>((resolve) => {
     process.send?.(message, undefined, undefined, () => resolve());
   });
@@ -60,7 +61,7 @@ async function measureRun(
         warmup,
         done: events.length,
         total,
-      } satisfies RunnerMessage);
+      } satisfies ChildMessage);
     }
   };
 
@@ -78,7 +79,7 @@ async function measureRun(
   await sleep(LOOP_RESOLUTION_MS * 2);
   loop.disable();
   const children = childTimesBetween(childrenBefore, childTimes());
-  process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies RunnerMessage);
+  process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies ChildMessage);
 
   return {
     warmup,
@@ -99,7 +100,7 @@ let strategyRunner: Runner<IoInput | CpuInput, Result> | undefined;
 let input: IoInput | CpuInput | undefined;
 let closing: Promise<void> | undefined;
 
-async function setUp(request: SetupRequest): Promise<RunnerMessage> {
+async function setUp(request: SetupRequest): Promise<ChildMessage> {
   const pkg = readStrategyPackage(request.strategyDir);
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
   const strategy = await loadStrategy(pkg);
@@ -118,7 +119,7 @@ function closeStrategy(): Promise<void> {
   return closing;
 }
 
-async function finish(): Promise<RunnerMessage> {
+async function finish(): Promise<ChildMessage> {
   // Children's peak memory must be read while they still run.
   const childrenPeak = childPeakMemory();
   const started = performance.now();
@@ -128,7 +129,7 @@ async function finish(): Promise<RunnerMessage> {
   return { type: 'finished', closeMs, peakMemoryBytes };
 }
 
-async function answer(message: HarnessMessage): Promise<RunnerMessage> {
+async function answer(message: HarnessMessage): Promise<ChildMessage> {
   switch (message.type) {
     case 'setup':
       return setUp(message.request);

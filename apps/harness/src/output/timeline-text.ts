@@ -1,11 +1,12 @@
-import { findStrategies } from '@speedup/shared-core';
-import type { BenchResult, BenchRow } from './bench.js';
+import { findStrategies } from '@speedup/shared-core/harness';
+import { PlanError, planBench } from '../benchmark/plan.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import type { BenchOptions } from '../options.js';
+import { millisecondsLabel, niceStep, ticksUpTo } from '../timeline/axis.js';
+import { type Cell, cellsOf } from '../timeline/cells.js';
+import { type Activity, describeTimeline, layOutTimeline } from '../timeline/lanes.js';
+import { sweptSetting } from './describe-row.js';
 import { duration } from './format.js';
-import type { BenchOptions } from './options.js';
-import { PlanError, planBench } from './plan.js';
-import { millisecondsLabel, niceStep, ticksUpTo } from './report/axis.js';
-import { type Cell, cellsOf } from './report/cells.js';
-import { type Activity, describeTimeline, layOutTimeline } from './report/lanes.js';
 
 /**
  * `--timeline <strategy>`: the report's timelines in characters, for the terminal. One
@@ -113,7 +114,7 @@ export function textTimelines(
   return result.rows
     .filter((row) => row.strategy === strategy)
     .map((row) => {
-      const swept = sweep ? `, ${sweep.parameter} ${row.parameters[sweep.parameter] ?? '?'}` : '';
+      const swept = sweep ? `, ${sweptSetting(row, sweep)}` : '';
       return textTimeline(
         row,
         result.latencyMs,

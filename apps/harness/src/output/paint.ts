@@ -13,5 +13,10 @@ export function wantsColour(stream: NodeJS.WriteStream): boolean {
 export type Paint = (style: Style, text: string) => string;
 
 export function painter(colour: boolean): Paint {
-  return colour ? (style, text) => styleText(style, text) : (_style, text) => text;
+  // Whether to colour is decided above, for the stream the text is for. Node 22.13 and
+  // later would also check process.stdout on every call, and drop the colours of text
+  // meant for a terminal on stderr, or asked for with FORCE_COLOR, when stdout is a pipe.
+  return colour
+    ? (style, text) => styleText(style, text, { validateStream: false })
+    : (_style, text) => text;
 }

@@ -1,0 +1,79 @@
+import type { BenchJobName, Difference, Model, TaskEvent, Workload } from '@speedup/shared-core';
+import type { ServerStats } from '@speedup/site-server';
+import type { BenchOptions, Sweep } from '../options.js';
+import type { MeasureReport } from './child-process/messages.js';
+import type { Summary } from './stats.js';
+
+/**
+ * The result record every other module reads: one row per strategy and job (and swept
+ * value), and the run they belong to. Measuring makes them (rows.ts); tables, verdict,
+ * exports and the report only read them.
+ */
+
+/** A measurement, with what the local server saw of it when it served the job. */
+export interface Measured extends MeasureReport {
+  readonly sockets?: ServerStats;
+}
+
+/** Everything measured about one strategy on one job. Times are in milliseconds. */
+export interface BenchRow {
+  /** The strategy's folder name, with `:variant` when a variant ran. */
+  readonly strategy: string;
+  readonly variant?: string;
+  /** Whether this is the job's sequential reference, whose results the others must match. */
+  readonly reference?: boolean;
+  readonly job: BenchJobName;
+  readonly workload: Workload;
+  readonly model: Model;
+  /** Tasks the strategy ran at once (pool size, in-flight limit, or 1). */
+  readonly concurrency?: number;
+  /** Starting pools and sessions, before any work. */
+  readonly setupMs?: number;
+  /** Work time of the very first run after set-up: cold caches, cold JIT, new connections. */
+  readonly coldMs?: number;
+  /** Work time of every measured run. */
+  readonly timesMs: readonly number[];
+  readonly summary?: Summary;
+  /** Mean CPU time per measured run, all threads and child processes. */
+  readonly userMs?: number;
+  readonly systemMs?: number;
+  /** Worst 99th-percentile event-loop delay of the measuring thread over the measured runs. */
+  readonly loopDelayP99Ms?: number;
+  readonly peakMemoryBytes?: number;
+  /** I/O on the local server: TCP connections it accepted from this strategy, over set-up and all runs. */
+  readonly connections?: number;
+  /** I/O on the local server: the most connections open at once. */
+  readonly peakSockets?: number;
+  /** Whether each measured run's results equal the reference's. */
+  readonly runsOk: readonly boolean[];
+  /** Where results first differed from the reference; empty when they never did. */
+  readonly differences: readonly Difference[];
+  /** Why the strategy could not be measured. */
+  readonly error?: string;
+  readonly ok: boolean;
+  /** Reference median ÷ this median, when the reference was benchmarked too. */
+  readonly speedup?: number;
+  /**
+   * I/O: best possible time ÷ measured. CPU: speed-up ÷ min(workers, cores).
+   * 1.0 means nothing was lost to overhead.
+   */
+  readonly efficiency?: number;
+  /** I/O with the local server: no strategy can beat ceil(pages ÷ concurrency) × latency. */
+  readonly boundMs?: number;
+  /** I/O: (measured − bound) ÷ pages, in microseconds: what each request costs beyond waiting. */
+  readonly overheadPerPageUs?: number;
+  /** Task events of the run closest to the median, for timelines. */
+  readonly events: readonly TaskEvent[];
+  /** Settings this row was measured with, as strings (hyperfine's `parameters`). */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface BenchResult {
+  readonly rows: readonly BenchRow[];
+  readonly options: BenchOptions;
+  readonly cores: number;
+  /** The local server's latency when it served the I/O job; undefined with `--sites`. */
+  readonly latencyMs?: number;
+  /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */
+  readonly sweep?: Sweep;
+}

@@ -1,0 +1,128 @@
+import { type BenchJobName, jobs, type Workload } from '@speedup/shared-core';
+import { STOPPED } from '../benchmark/child-process/messages.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
+
+/**
+ * How every output (tables, verdict, warnings, exports, report, terminal timeline) names
+ * and judges a row, so they never disagree: its result, its label, which row of a job is
+ * the fastest correct one, and the job's title.
+ */
+
+/** Whether this row is its job's sequential reference, whose results the others must match. */
+export const isReference = (row: BenchRow): boolean => row.reference === true;
+
+export type Outcome = 'ok' | 'diff' | 'failed' | 'stopped';
+
+/** What became of a row: results equal to the reference's, different, or none at all. */
+export function outcomeOf(row: BenchRow): Outcome {
+  if (row.error === STOPPED) return 'stopped';
+  if (row.error) return 'failed';
+  return row.differences.length > 0 ? 'diff' : 'ok';
+}
+
+/** `ok`, `DIFF (3)`, `FAILED` or `STOPPED`: the results column. */
+export function resultLabel(row: BenchRow): string {
+  const outcome = outcomeOf(row);
+  return outcome === 'diff' ? `DIFF (${row.differences.length})` : shortResultLabel(row);
+}
+
+/** `ok`, `DIFF`, `FAILED` or `STOPPED`, where there is no room for a count. */
+export function shortResultLabel(row: BenchRow): string {
+  const outcome = outcomeOf(row);
+  return outcome === 'ok' ? 'ok' : outcome.toUpperCase();
+}
+
+/** The swept setting and its value for this row, `workers 5`; empty without a sweep. */
+export function sweptSetting(row: BenchRow, sweep: BenchResult['sweep']): string {
+  return sweep ? `${sweep.parameter} ${row.parameters[sweep.parameter] ?? '?'}` : '';
+}
+
+/** The row in a chart or caption: `io-threading`, or `io-threading, workers 5` in a sweep. */
+export function rowLabel(row: BenchRow, sweep: BenchResult['sweep']): string {
+  return sweep ? `${row.strategy}, ${sweptSetting(row, sweep)}` : row.strategy;
+}
+
+/** The row in a sentence: `io-threading (download)`, or `io-threading (download, workers 5)`. */
+export function rowWhere(row: BenchRow, sweep: BenchResult['sweep']): string {
+  return `${row.strategy} (${row.job}${sweep ? `, ${sweptSetting(row, sweep)}` : ''})`;
+}
+
+/** The fastest row whose results equal the reference's: a wrong answer fast is no win. */
+export function fastestCorrect(rows: readonly BenchRow[]): BenchRow | undefined {
+  let fastest: BenchRow | undefined;
+  for (const row of rows) {
+    if (!row.ok || !row.summary) continue;
+    if (!fastest?.summary || row.summary.median < fastest.summary.median) fastest = row;
+  }
+  return fastest;
+}
+
+/** The fastest correct row of each job and setting: the ones a reader is looking for. */
+export function fastestOfEachJob(rows: readonly BenchRow[]): Set<BenchRow> {
+  const groups = new Map<string, BenchRow[]>();
+  for (const row of rows) {
+    const key = `${row.job}|${JSON.stringify(row.parameters)}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return new Set(
+    [...groups.values()].map(fastestCorrect).filter((row): row is BenchRow => row !== undefined),
+  );
+}
+
+/** Where the pages came from: the local server and its latency, or the sites given. */
+export function ioSource(result: BenchResult): string {
+  if (result.latencyMs === undefined) return (result.options.sites ?? []).join(', ');
+  const { jitter } = result.options;
+  return `local server, ${result.latencyMs} ms latency${jitter > 0 ? ` + up to ${jitter} ms jitter` : ''}`;
+}
+
+/** What a job computes: `160 pages (local server, 25 ms latency)`, or the CPU job's description. */
+export function jobDescription(
+  job: BenchJobName,
+  rows: readonly BenchRow[],
+  result: BenchResult,
+): string {
+  if (job === 'download') {
+    const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
+    return `${pages} pages (${ioSource(result)})`;
+  }
+  return jobs.find((info) => info.name === job)?.description ?? job;
+}
+
+/** How the runs were taken: `at least 3 runs and 0.5 s, no warm-up, so the first run is cold`. */
+export function runsDescription(result: BenchResult): string {
+  const { options } = result;
+  const warmup =
+    options.warmup === 0
+      ? 'no warm-up, so the first run is cold'
+      : `after ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
+  const atLeast = options.minTime > 0 ? 'at least ' : '';
+  const time = options.minTime > 0 ? ` and ${options.minTime / 1000} s` : '';
+  return `${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${time}, ${warmup}`;
+}
+
+/** The title over a workload's table: what ran, on what, and how it was measured. */
+export function workloadTitle(
+  result: BenchResult,
+  workload: Workload,
+  rows: readonly BenchRow[],
+): string {
+  const runs = runsDescription(result);
+  if (workload === 'io') {
+    const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
+    return `I/O-bound: download ${pages} pages (${ioSource(result)}); ${runs}`;
+  }
+  const described = [...new Set(rows.map((row) => row.job))]
+    .map((name) => jobs.find((job) => job.name === name)?.description ?? name)
+    .join('; ');
+  const size = result.options.size === 1 ? '' : `, work × ${result.options.size}`;
+  return `CPU-bound: ${described}${size}; ${result.cores} cores; ${runs}`;
+}
+
+/** Rows grouped by job, in the order jobs are listed. */
+export function rowsByJob(rows: readonly BenchRow[]): [BenchJobName, BenchRow[]][] {
+  const grouped = new Map<BenchJobName, BenchRow[]>();
+  for (const row of rows) grouped.set(row.job, [...(grouped.get(row.job) ?? []), row]);
+  const order = jobs.map((job) => job.name);
+  return [...grouped].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+}
