@@ -131,12 +131,18 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     contender.pkg === reference && contender.variant === undefined;
   const inputKey = JSON.stringify(input);
   let expected = context.expectedByInput.get(inputKey);
+  const remember = (results: Result[] | undefined) => {
+    if (results) context.expectedByInput.set(inputKey, results);
+    return results;
+  };
   const reused = planned.referenceSelected ? context.reusableReference : undefined;
   if (!expected && !planned.referenceSelected) {
     const referenceContender: Contender = { pkg: reference, label: reference.name };
     try {
-      expected = (await measureOne(referenceContender, { runs: 1, warmup: 0, minTimeMs: 0 }))
-        .runs[0]?.results;
+      expected = remember(
+        (await measureOne(referenceContender, { runs: 1, warmup: 0, minTimeMs: 0 })).runs[0]
+          ?.results,
+      );
     } catch (error) {
       const failed = failedRow(referenceContender, job, error, parametersOf());
       hooks.onRow?.(failed);
@@ -149,7 +155,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
   const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
     if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
-    if (isReference(contender)) expected ??= outcome.runs[0]?.results;
+    if (isReference(contender)) expected ??= remember(outcome.runs[0]?.results);
     const row = rowFrom(contender, job, outcome, expected ?? [], parametersOf(outcome));
     return isReference(contender) ? { ...row, reference: true } : row;
   };
