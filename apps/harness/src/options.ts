@@ -23,8 +23,10 @@ export interface Sweep {
 }
 
 export interface BenchOptions {
-  /** Strategy names (package folders, or `name:variant`); all when undefined. */
+  /** Strategy names (package folders, or `name:variant`); all but the opt-in lanes when undefined. */
   readonly only?: readonly string[];
+  /** Opt-in lanes whose strategies are added to the selection (`--python` adds `python`). */
+  readonly lanes?: readonly string[];
   readonly workload?: Workload;
   readonly jobs?: readonly BenchJobName[];
   /** Measured runs per strategy and job: at least this many, more while under `minTime`. */

@@ -110,3 +110,34 @@ describe('planBench', () => {
     );
   });
 });
+
+describe('opt-in lanes', () => {
+  const laned = [
+    ...found,
+    { ...pkg('py-cpu-sync', 'cpu'), optIn: 'python' },
+    { ...pkg('cpu-distributed', 'cpu'), optIn: 'distributed' },
+  ];
+  const labels = (plan: ReturnType<typeof planBench>) =>
+    plan.find((job) => job.job === 'fib')?.contenders.map((c) => c.label);
+
+  it('leaves a lane out unless its flag or --only asks for it', () => {
+    expect(labels(planBench(laned, options()))).toEqual([
+      'cpu-sync',
+      'cpu-asyncio',
+      'cpu-threading',
+    ]);
+    expect(labels(planBench(laned, options({ only: ['py-cpu-sync'] })))).toEqual(['py-cpu-sync']);
+  });
+
+  it("adds a lane's strategies to whatever else is selected", () => {
+    expect(labels(planBench(laned, options({ lanes: ['python'] })))).toEqual([
+      'cpu-sync',
+      'cpu-asyncio',
+      'cpu-threading',
+      'py-cpu-sync',
+    ]);
+    expect(
+      labels(planBench(laned, options({ only: ['cpu-threading'], lanes: ['distributed'] }))),
+    ).toEqual(['cpu-threading', 'cpu-distributed']);
+  });
+});

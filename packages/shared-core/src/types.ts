@@ -156,4 +156,10 @@ export interface StrategyManifest {
   readonly isolation?: Isolation;
   readonly reference?: boolean;
   readonly variants?: Readonly<Record<string, string>>;
+  /**
+   * The opt-in lane it belongs to, for a strategy that needs what a fresh machine lacks
+   * (`python`, `distributed`): the default `pnpm bench` leaves it out, and the lane's flag
+   * (`--python`) or `--only` adds it.
+   */
+  readonly optIn?: string;
 }

@@ -26,13 +26,23 @@ const plain = (pkg: StrategyPackage): Contender => ({ pkg, label: pkg.name });
 
 /**
  * What `--only` names: `name` for a strategy, `name:variant` for one of its variants.
- * Without `--only`, every strategy runs plainly; variants run only when named.
+ * Without `--only`, every strategy runs plainly but those of an opt-in lane; variants run
+ * only when named. A lane's flag adds its strategies to either.
  */
 function selectContenders(
   found: readonly StrategyPackage[],
   only: readonly string[] | undefined,
+  lanes: readonly string[] = [],
 ): Contender[] {
-  if (!only) return found.map(plain);
+  const named = only ? namedContenders(found, only) : found.filter((pkg) => !pkg.optIn).map(plain);
+  const laned = found
+    .filter((pkg) => pkg.optIn !== undefined && lanes.includes(pkg.optIn))
+    .map(plain)
+    .filter((contender) => !named.some((each) => each.label === contender.label));
+  return [...named, ...laned];
+}
+
+function namedContenders(found: readonly StrategyPackage[], only: readonly string[]): Contender[] {
   return [...new Set(only)].map((selection) => {
     const [name, variant] = selection.split(':', 2) as [string, string | undefined];
     const pkg = found.find((candidate) => candidate.name === name);
@@ -58,7 +68,7 @@ function selectContenders(
  * problem when the selection is empty or names something that does not exist.
  */
 export function planBench(found: readonly StrategyPackage[], options: BenchOptions): PlannedJob[] {
-  const selected = selectContenders(found, options.only).filter(
+  const selected = selectContenders(found, options.only, options.lanes).filter(
     ({ pkg }) => !options.workload || pkg.workload === options.workload,
   );
 

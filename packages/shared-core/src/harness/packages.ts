@@ -60,6 +60,9 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
       `${name}: package.json "speedup.isolation" must be one of ${ISOLATIONS.map((each) => `"${each}"`).join(', ')}`,
     );
   }
+  if (manifest.optIn !== undefined && !/^[a-z][a-z0-9-]*$/.test(manifest.optIn)) {
+    throw new Error(`${name}: package.json "speedup.optIn" must name a lane, e.g. "python"`);
+  }
   const variants = manifest.variants ?? {};
   if (
     typeof variants !== 'object' ||
@@ -78,6 +81,7 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     workload: manifest.workload,
     model: manifest.model,
     isolation,
+    optIn: manifest.optIn,
     reference: manifest.reference === true,
     variants,
   };
