@@ -4,13 +4,11 @@ import {
   downloadInput,
   mostAtOnce,
   runOptions,
-  startPool,
   type TaskEvent,
   workersOf,
 } from '@speedup/shared-core';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadInShares } from '../src/shares.js';
 
 /** The events of each worker, by its label. */
 function byWorker(events: readonly TaskEvent[]): Map<string, TaskEvent[]> {
@@ -95,40 +93,5 @@ describe('io-hybrid', () => {
     // 2 threads × 4 pages in flight × 2 sites; a session per page would open 80.
     expect(connections).toBeLessThanOrEqual(2 * 4 * 2);
     expect(peakOpen).toBeLessThanOrEqual(2 * 4 * 2);
-  });
-
-  it('turns the pages of a thread that dies into failed records, each with an event', async () => {
-    const pool = await startPool(new URL('./dying-worker.cjs', import.meta.url), {
-      workers: 2,
-      type: 'thread',
-    });
-    const events: TaskEvent[] = [];
-    try {
-      const urls = downloadInput(server.sites, 6).items;
-      const pages = await downloadInShares(
-        pool,
-        urls,
-        4,
-        runOptions({ onTask: (event) => events.push(event) }),
-      );
-      expect(pages.map((page) => page.error)).toEqual([
-        'crashed',
-        'crashed',
-        'crashed',
-        undefined,
-        undefined,
-        undefined,
-      ]);
-    } finally {
-      await pool.terminate();
-    }
-    expect(events.map((event) => [event.index, event.worker]).sort()).toEqual([
-      [0, 'lost worker'],
-      [1, 'lost worker'],
-      [2, 'lost worker'],
-      [3, 'survivor'],
-      [4, 'survivor'],
-      [5, 'survivor'],
-    ]);
   });
 });
