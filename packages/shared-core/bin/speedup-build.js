@@ -10,8 +10,9 @@
 // printed unless the build fails, and then all of turbo's output. Plain JavaScript, so it
 // runs before anything is built.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const scopes = { '': '...', '--dependencies': '^...', '--all': '' };
 const args = process.argv.slice(2);
@@ -42,6 +43,8 @@ const build = spawnSync(
   process.execPath,
   [turbo, 'run', 'build', ...filter, '--output-logs=errors-only'],
   {
+    // Run in a package's folder without a filter, turbo builds only that package.
+    cwd: workspaceRoot(),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
@@ -54,4 +57,10 @@ if (build.error) {
 if (build.status !== 0) {
   process.stderr.write(build.stdout + build.stderr);
   process.exit(build.status ?? 1);
+}
+
+function workspaceRoot() {
+  let dir = process.cwd();
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
