@@ -85,10 +85,12 @@ function linkDependencies(dir: string): void {
     symlinkSync(realpathSync(source), join(dir, 'node_modules', name));
   }
   shim(join(dir, 'node_modules/.bin/tsc'), join(repository, 'node_modules/typescript/bin/tsc'));
-  shim(
-    join(dir, 'node_modules/.bin/speedup-bundle-worker'),
-    join(repository, 'packages/shared-core/bin/speedup-bundle-worker.js'),
-  );
+  for (const bin of ['speedup-build', 'speedup-bundle-worker']) {
+    shim(
+      join(dir, 'node_modules/.bin', bin),
+      join(repository, 'packages/shared-core/bin', `${bin}.js`),
+    );
+  }
 }
 
 /** Generates `strategy` into `root`, checks its files are formatted and lint-free, and runs its own build script. */
@@ -104,9 +106,15 @@ async function generateAndBuild(root: string, strategy: NewStrategy): Promise<St
   const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     scripts: { build: string };
   };
+  // Outside this workspace there is no turbo to build shared-core with, and it is built
+  // already: speedup-build does nothing inside a turbo task, and this says it is in one.
   await run('sh', ['-c', scripts.build], {
     cwd: dir,
-    env: { ...process.env, PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}` },
+    env: {
+      ...process.env,
+      PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}`,
+      TURBO_HASH: 'generated-package-test',
+    },
   });
   const pkg = readStrategyPackage(dir);
   if (!pkg) throw new Error(`${dir} was generated without a "speedup" field`);
