@@ -42,7 +42,18 @@ describe('io-hybrid', () => {
   });
 
   it('gives each thread one share of the pages, in input order, and all of it in flight at once', async () => {
-    const events = await collect(40, { workers: 2 });
+    // Half a second per page: long enough that both threads have sent every request of their
+    // share before the first answer comes, even on a machine busy with other work.
+    const slow = await startSiteServer({ latency: 500 });
+    const events: TaskEvent[] = [];
+    try {
+      await ioHybrid.run(downloadInput(slow.sites, 40), {
+        workers: 2,
+        onTask: (event) => events.push(event),
+      });
+    } finally {
+      await slow.close();
+    }
     const shares = [...byWorker(events).values()]
       .map((lane) => lane.map((event) => event.index).sort((a, b) => a - b))
       .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
