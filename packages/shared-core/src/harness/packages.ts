@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Strategy } from '../strategy.js';
 import type { Isolation, StrategyManifest } from '../types.js';
+import { externalStrategy } from './external.js';
 
 /**
  * Finding and loading strategy packages: what the harness and the conformance suite do,
@@ -17,7 +18,7 @@ export interface StrategyPackage extends StrategyManifest {
   readonly packageName: string;
   readonly description: string;
   readonly dir: string;
-  /** Absolute path of the built entry point. */
+  /** Absolute path of the built entry point, for a Node strategy. */
   readonly entry: string;
   readonly isolation: Isolation;
   readonly reference: boolean;
@@ -63,6 +64,20 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
   if (manifest.optIn !== undefined && !/^[a-z][a-z0-9-]*$/.test(manifest.optIn)) {
     throw new Error(`${name}: package.json "speedup.optIn" must name a lane, e.g. "python"`);
   }
+  if (manifest.language !== undefined && !/^[a-z][a-z0-9+#-]*$/.test(manifest.language)) {
+    throw new Error(`${name}: package.json "speedup.language" must name a language, e.g. "python"`);
+  }
+  const { command } = manifest;
+  if (
+    command !== undefined &&
+    (!Array.isArray(command) ||
+      command.length === 0 ||
+      command.some((word) => typeof word !== 'string' || word === ''))
+  ) {
+    throw new Error(
+      `${name}: package.json "speedup.command" must list a program and its arguments, e.g. ["python3", "io_threading.py"]`,
+    );
+  }
   const variants = manifest.variants ?? {};
   if (
     typeof variants !== 'object' ||
@@ -82,6 +97,8 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     model: manifest.model,
     isolation,
     optIn: manifest.optIn,
+    language: manifest.language ?? 'node',
+    command,
     reference: manifest.reference === true,
     variants,
   };
@@ -97,8 +114,12 @@ export function findStrategies(root: string): StrategyPackage[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Imports a strategy's built entry and checks it matches what its package.json declares. */
+/**
+ * Imports a strategy's built entry and checks it matches what its package.json declares;
+ * for a strategy that declares a `command`, a strategy that runs it.
+ */
 export async function loadStrategy(pkg: StrategyPackage): Promise<Strategy> {
+  if (pkg.command) return externalStrategy({ ...pkg, command: pkg.command });
   if (!existsSync(pkg.entry)) {
     throw new Error(`${pkg.name} is not built (${pkg.entry} is missing): run pnpm build`);
   }
