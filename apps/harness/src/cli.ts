@@ -6,6 +6,7 @@ import { exportMarkdown } from './export/markdown.js';
 import { parseBenchOptions } from './options.js';
 import { wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
+import { sideBySide } from './output/side-by-side.js';
 import { renderSweep } from './output/sweep-table.js';
 import { renderTables } from './output/tables.js';
 import { checkTimelineStrategy, textTimelines } from './output/timeline-text.js';
@@ -27,6 +28,7 @@ try {
     renderTables(result, wantsColour(process.stdout)),
     renderSweep(result),
     verdict(result).join('\n'),
+    sideBySide(result).join('\n'),
     options.timeline ? textTimelines(result, options.timeline, process.stdout.columns) : '',
   ];
   process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { ioSource, jobDescription, rowLabel, rowsByJob } from '../output/describe-row.js';
 import { duration } from '../output/format.js';
+import { sideBySideByJob } from '../output/side-by-side.js';
 import { describeTimeline, layOutTimeline } from '../timeline/lanes.js';
 import { barChart } from './bars.js';
 import { colours, stylesheet } from './style.js';
@@ -20,6 +21,9 @@ function environment(result: BenchResult, generatedAt: Date): string {
   const { options } = result;
   const facts: [string, string][] = [
     ['Node.js', process.version],
+    ...(result.python
+      ? [['Python', `${result.python.version} (${result.python.interpreter})`] as [string, string]]
+      : []),
     ['platform', `${process.platform} ${process.arch}`],
     ['cores', String(result.cores)],
     ['runs', `${options.runs} measured after ${options.warmup} warm-up`],
@@ -45,6 +49,21 @@ ${barChart(rows, result.sweep)}
 <h2>Median work time</h2>
 <p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; the whisker spans the fastest to the slowest run. The fastest strategy whose results equal the reference's is green; <b>DIFF</b> marks results that differ from it, and a wrong answer is never the fastest.</p>
 ${figures.join('\n')}
+</section>`;
+}
+
+/** The article's Python programs against their Node counterparts, when both ran. */
+function languagesSection(result: BenchResult): string {
+  const jobs = sideBySideByJob(result);
+  if (jobs.length === 0) return '';
+  const lists = jobs.map(
+    ({ job, lines }) =>
+      `<h3>${escapeText(job)}</h3>\n<ul>${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>`,
+  );
+  return `<section id="languages">
+<h2>Node and Python, model by model</h2>
+<p>The article’s own Python programs ran against the same server on the same inputs, and their results were diffed like every strategy’s. Each language is first set against its own sync, then against the other.</p>
+${lists.join('\n')}
 </section>`;
 }
 
@@ -189,6 +208,7 @@ export function renderReport(
 ${environment(result, generatedAt)}
 </header>
 ${mediansSection(result)}
+${languagesSection(result)}
 ${sweepsSection(result)}
 ${timelinesSection(result)}
 </body>
