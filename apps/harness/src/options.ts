@@ -99,6 +99,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'comma-separated strategies to run, by folder name (io-sync,io-threading), or name:variant',
       commaList,
     )
+    .option(
+      '--python',
+      "add the article's own Python programs (py-*) to the selection: off by default, as fib takes minutes in Python",
+    )
     .option('--workload <workload>', 'only io or only cpu strategies', (value) => {
       const [workload] = oneOf<Workload>(['io', 'cpu'])(value);
       return workload;
@@ -166,11 +170,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   addDownloadOptions(program);
   parseCommandLine(program, argv);
   type Parsed = Omit<BenchOptions, 'jobs' | 'minTime' | 'limits'> &
-    DownloadFlags & { job?: BenchJobName[]; minTime: number };
+    DownloadFlags & { job?: BenchJobName[]; minTime: number; python?: boolean };
   const parsed = program.opts<Parsed>();
   const {
     job,
     minTime,
+    python,
     sitesFile,
     connectTimeout,
     headersTimeout,
@@ -182,6 +187,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     ...rest,
     sites: rest.sites ?? sitesFile,
     jobs: job,
+    lanes: python ? ['python'] : undefined,
     minTime: minTime * 1000,
     limits: limitsFrom(parsed),
   };

@@ -202,7 +202,7 @@ describe('choosing the Python that runs the article’s programs', () => {
       })();
       expect(error).toBeInstanceOf(PythonMissing);
       const message = (error as Error).message;
-      expect(message).toContain(`SPEEDUP_PYTHON=${shim}: ${shim} (Python 3.`);
+      expect(message).toContain(`but SPEEDUP_PYTHON=${shim} (Python 3.`);
       expect(message).toContain('has no requests and aiohttp');
       expect(message).toContain('pnpm setup:tools');
       expect(message).not.toContain('\n');
@@ -213,7 +213,7 @@ describe('choosing the Python that runs the article’s programs', () => {
 
   it('says so when the interpreter does not exist', () => {
     expect(() => findPython({ SPEEDUP_PYTHON: '/nowhere/python3', PATH: '' })).toThrow(
-      /SPEEDUP_PYTHON=\/nowhere\/python3: \/nowhere\/python3 does not run/,
+      /but SPEEDUP_PYTHON=\/nowhere\/python3 does not run/,
     );
   });
 });

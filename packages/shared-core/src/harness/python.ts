@@ -41,20 +41,21 @@ const PROBE = `import importlib.util, json, sys
 print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3],
   "missing": [m for m in ${JSON.stringify(MODULES)} if importlib.util.find_spec(m) is None]}))`;
 
-function probe(interpreter: string): Probe {
+/** What `interpreter` lacks, if anything; `label` names it in the answer. */
+function probe(interpreter: string, label = interpreter): Probe {
   const run = spawnSync(interpreter, ['-c', PROBE], { encoding: 'utf8', timeout: 30_000 });
   if (run.error || run.status !== 0) {
-    return { problem: `${interpreter} does not run (${run.error?.message ?? run.stderr.trim()})` };
+    return { problem: `${label} does not run (${run.error?.message ?? run.stderr.trim()})` };
   }
   const { version, missing } = JSON.parse(run.stdout) as { version: string; missing: string[] };
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major < OLDEST[0] || (major === OLDEST[0] && minor < OLDEST[1])) {
-    return { version, problem: `${interpreter} is Python ${version}` };
+    return { version, problem: `${label} is Python ${version}` };
   }
   if (missing.length > 0) {
     return {
       version,
-      problem: `${interpreter} (Python ${version}) has no ${missing.join(' and ')}`,
+      problem: `${label} (Python ${version}) has no ${missing.join(' and ')}`,
     };
   }
   return { version };
@@ -116,12 +117,14 @@ function search(env: NodeJS.ProcessEnv): Python | PythonMissing {
   const candidates = named ? [named] : candidatesOnPath(env.PATH ?? '');
   const problems: string[] = [];
   for (const interpreter of candidates) {
-    const { version, problem } = probe(interpreter);
+    const { version, problem } = probe(
+      interpreter,
+      named ? `${PYTHON_VARIABLE}=${named}` : interpreter,
+    );
     if (version && !problem) return { interpreter, version };
     if (problem) problems.push(problem);
   }
-  const which = named ? `${PYTHON_VARIABLE}=${named}: ` : '';
   return new PythonMissing(
-    `the Python strategies need python3 ${OLDEST.join('.')} or later with ${MODULES.join(' and ')}, and ${which}${problems.join('; ')}; install them with \`pnpm setup:tools\` (Debian's python3, python3-requests, python3-aiohttp), or set ${PYTHON_VARIABLE} to an interpreter that has them`,
+    `the Python strategies need python3 ${OLDEST.join('.')} or later with ${MODULES.join(' and ')}, but ${problems.join(', and ')}; install them with \`pnpm setup:tools\` (Debian's python3, python3-requests, python3-aiohttp), or set ${PYTHON_VARIABLE} to an interpreter that has them`,
   );
 }
