@@ -8,7 +8,7 @@ protocol is in CONTRIBUTING.md, "A strategy in another language"):
 
     stdin, one line per run:   {"job": "download", "items": ["http://127.0.0.1:…/", …]}
     stdout, once, when set up: {"type": "ready", "concurrency": 5}
-    stdout, per task:          {"type": "task", "index": 3, "worker": "pid 42", "start": …, "end": …}
+    stdout, per task:          {"type": "task", "index": 3, "worker": …, "start": …, "end": …}
     stdout, once per run:      {"type": "results", "results": [{…}, …]}
 
 It ends when stdin closes. A program here reads as:
@@ -20,7 +20,7 @@ It ends when stdin closes. A program here reads as:
 `job.task` is the program's own function for the job (`download_site`, `cpu_bound`,
 `fib`) turned into a task: called on an item as the function would be, it returns the
 record the harness compares with the reference's, and tells the harness when and where
-it ran. It is a plain module-level function underneath, so a process pool can pickle it.
+it ran. It is made of module-level functions only, so a process pool can pickle it.
 """
 
 import asyncio
@@ -152,7 +152,8 @@ def _failed(job, item, error):
 
 
 def _report(item, start):
-    _send({"type": "task", "index": item.index, "worker": _worker(), "start": start, "end": _clock()})
+    end = _clock()
+    _send({"type": "task", "index": item.index, "worker": _worker(), "start": start, "end": end})
 
 
 def _run_task(job, function, item, *args):
@@ -177,7 +178,7 @@ async def _run_async_task(job, function, item, *args):
 
 
 class Job:
-    """One run the harness asked for: its items, the task to run on each, and where the results go."""
+    """One run the harness asked for: its items, the task to run on each, where results go."""
 
     def __init__(self, name, items, function, asynchronous):
         self.name = name
@@ -200,7 +201,8 @@ class _Jobs:
         request = json.loads(line)
         name = request["job"]
         if name not in self._functions:
-            raise ValueError(f"this program has no {name!r} job (it has {', '.join(self._functions)})")
+            known = ", ".join(self._functions)
+            raise ValueError(f"this program has no {name!r} job (it has {known})")
         return Job(name, request["items"], self._functions[name], asynchronous)
 
     def _ready(self):
@@ -309,7 +311,8 @@ def _download_with_requests(session, url):
             # requests has one read timeout, for every wait on the socket: the head's
             # limit until the head is in, then the body's.
             timeout = (limits.connect, limits.headers)
-            with session.get(target, stream=True, allow_redirects=False, timeout=timeout) as response:
+            request = session.get(target, stream=True, allow_redirects=False, timeout=timeout)
+            with request as response:
                 location = response.headers.get("location")
                 if 300 <= response.status_code < 400 and location:
                     target = urljoin(target, location)
