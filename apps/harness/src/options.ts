@@ -124,6 +124,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'comma-separated strategies to run, by folder name (io-sync,io-threading), or name:variant',
       commaList,
     )
+    .option(
+      '--python',
+      "add the article's own Python programs (py-*) to the selection: off by default, as fib takes minutes in Python",
+    )
     .option('--workload <workload>', 'only io or only cpu strategies', (value) => {
       const [workload] = oneOf<Workload>(['io', 'cpu'])(value);
       return workload;
@@ -229,6 +233,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       minTime: number;
       warmup?: number;
       timeBudget: number;
+      python?: boolean;
     };
   const parsed = program.opts<Parsed>();
   const {
@@ -236,6 +241,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     minTime,
     warmup,
     timeBudget,
+    python,
     sitesFile,
     connectTimeout,
     headersTimeout,
@@ -250,6 +256,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     ...rest,
     sites: rest.sites ?? sitesFile,
     jobs: job,
+    lanes: python ? ['python'] : undefined,
     minTime: minTime * 1000,
     warmup: warmup ?? 'steady',
     budgetMs: timeBudget * 1000,
