@@ -171,11 +171,7 @@ export function compareRuns(
               : []),
           ])
         : undefined;
-    const medianChange = row.summary.median / before.median;
-    const change =
-      corrected && referenceNow?.summary && referenceBefore?.median
-        ? medianChange / (referenceNow.summary.median / referenceBefore.median)
-        : medianChange;
+    const change = difference ? Math.exp(difference.estimate) : row.summary.median / before.median;
     return [{ row, before, change, corrected, difference }];
   });
   const judged = holm(

@@ -1,4 +1,4 @@
-import { type Interval, logSample, ratioInterval, timeRatio } from './intervals.js';
+import { type Interval, logSample, ratioInterval, timeRatio, typicalTime } from './intervals.js';
 import type { BenchRow } from './result.js';
 
 /** What every row of a job is compared with. */
@@ -38,8 +38,11 @@ function timeInterval(times: readonly number[]): Interval | undefined {
 export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const { reference, cores, ceiling, latencyMs, items } = baseline;
   if (!row.summary || row.concurrency === undefined) return row;
-  const measured = row.summary.median;
-  const speedup = reference?.summary ? reference.summary.median / measured : undefined;
+  // Every ratio is of typical times (geometric means), the centre of its interval, so the
+  // figure printed always lies inside the interval printed beside it.
+  const measured = typicalTime(row.timesMs) ?? row.summary.median;
+  const referenceTime = reference && typicalTime(reference.timesMs);
+  const speedup = referenceTime === undefined ? undefined : referenceTime / measured;
   const speedupCi95 =
     reference && reference !== row && !row.reference
       ? timeRatio(reference.timesMs, row.timesMs)?.ci95

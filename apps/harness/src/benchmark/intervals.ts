@@ -32,6 +32,16 @@ export function logSample(times: readonly number[]): LogSample | undefined {
   return { n: logs.length, mean, variance };
 }
 
+/**
+ * A row's typical time, the one every ratio is a ratio of: the geometric mean of its
+ * measured runs, the centre of their interval; with a single run, that run.
+ */
+export function typicalTime(times: readonly number[]): number | undefined {
+  const sample = logSample(times);
+  if (sample) return Math.exp(sample.mean);
+  return times.length === 1 ? times[0] : undefined;
+}
+
 /** A low and high bound, low ≤ high. */
 export type Interval = readonly [low: number, high: number];
 

@@ -1,5 +1,12 @@
 import type { BenchJobName } from '@speedup/shared-core';
-import { beyondMarginP, CONFIDENCE, holm, type Interval, timeRatio } from './intervals.js';
+import {
+  beyondMarginP,
+  CONFIDENCE,
+  holm,
+  type Interval,
+  timeRatio,
+  typicalTime,
+} from './intervals.js';
 import type { BenchResult, BenchRow } from './result.js';
 
 /**
@@ -15,7 +22,7 @@ export type Judgement = 'faster' | 'slower' | 'same';
 export interface Comparison {
   readonly a: BenchRow;
   readonly b: BenchRow;
-  /** How many times faster `a` is than `b`: b's median time ÷ a's. */
+  /** How many times faster `a` is than `b`: b's typical time ÷ a's (see `typicalTime`). */
   readonly ratio: number;
   /** 95 % interval of that ratio (of geometric means; see intervals.ts). */
   readonly ci95: Interval;
@@ -26,8 +33,12 @@ export interface Comparison {
 
 export interface GroupVerdict {
   readonly job: BenchJobName;
+  /** The language of the group's strategies: each language is judged against its own sync. */
+  readonly language: string;
   /** The swept setting's value, with a sweep. */
   readonly sweptValue?: string;
+  /** Every row of the group, judged or not. */
+  readonly rows: readonly BenchRow[];
   /** Rows judged: correct results and at least two measured runs. */
   readonly judged: readonly BenchRow[];
   readonly reference: BenchRow | undefined;
@@ -36,6 +47,21 @@ export interface GroupVerdict {
   readonly fastest: readonly BenchRow[];
   /** Rows other than the reference that do not differ from it. */
   readonly sameAsReference: readonly BenchRow[];
+}
+
+/** How many times faster `row` is than `reference`, with its interval, as the comparisons say. */
+export function speedupAgainst(
+  verdict: GroupVerdict,
+  row: BenchRow,
+): { ratio: number; ci95: Interval } | undefined {
+  const { reference, comparisons } = verdict;
+  for (const c of comparisons) {
+    if (c.a === row && c.b === reference) return { ratio: c.ratio, ci95: c.ci95 };
+    if (c.a === reference && c.b === row) {
+      return { ratio: 1 / c.ratio, ci95: [1 / c.ci95[1], 1 / c.ci95[0]] };
+    }
+  }
+  return undefined;
 }
 
 const judgeable = (row: BenchRow) => row.ok && row.timesMs.length >= 2 && row.summary;
@@ -57,7 +83,7 @@ export function judgeRows(rows: readonly BenchRow[], margin: number): Comparison
       : test.difference.estimate > 0
         ? 'faster'
         : 'slower';
-    return [{ a, b, ratio: b.summary.median / a.summary.median, ci95: test.ci95, p, judgement }];
+    return [{ a, b, ratio: test.ratio, ci95: test.ci95, p, judgement }];
   });
 }
 
@@ -84,11 +110,15 @@ export function judgeGroup(
 ): GroupVerdict {
   const comparisons = judgeRows(rows, margin);
   const judged = rows.filter(judgeable);
-  const reference = judged.find((row) => row.reference);
+  // The job's reference for its own language; another language's own sequential strategy.
+  const reference =
+    judged.find((row) => row.reference) ?? judged.find((row) => row.model === 'sequential');
   const byTime = [...judged].sort((x, y) => (x.summary?.median ?? 0) - (y.summary?.median ?? 0));
   return {
     job,
+    language: rows[0]?.language ?? 'node',
     sweptValue,
+    rows,
     judged,
     reference,
     comparisons,
@@ -99,12 +129,18 @@ export function judgeGroup(
   };
 }
 
-/** One verdict per job, and per swept value with a sweep, in the order rows were measured. */
+/**
+ * One verdict per job and language, and per swept value with a sweep, in the order rows
+ * were measured. Strategies in another language than Node (the article's Python programs)
+ * are judged among themselves, against their own sync; `acrossLanguages` sets the two
+ * side by side.
+ */
 export function judge(result: BenchResult): GroupVerdict[] {
   const { sweep } = result;
   const groups = new Map<string, BenchRow[]>();
   for (const row of result.rows) {
-    const key = `${row.job}|${sweep ? row.parameters[sweep.parameter] : ''}`;
+    const swept = sweep ? row.parameters[sweep.parameter] : '';
+    const key = `${row.job}|${swept}|${row.language ?? 'node'}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   return [...groups.values()].map((rows) => {
@@ -128,4 +164,53 @@ export function fastestRows(verdicts: readonly GroupVerdict[]): Set<BenchRow> {
       verdict.fastest.length < verdict.judged.length ? verdict.fastest : [],
     ),
   );
+}
+
+/** A strategy in Node and its counterpart in another language, judged against each other. */
+export interface LanguagePair {
+  readonly node: BenchRow;
+  readonly other: BenchRow;
+  /** How many times faster Node's is: the other's typical time ÷ Node's. */
+  readonly ratio: number;
+  /** Undefined below two runs on either side: then nothing is judged. */
+  readonly ci95: Interval | undefined;
+  /** How Node's did against the other's; undefined below two runs on either side. */
+  readonly judgement: Judgement | undefined;
+}
+
+/**
+ * Each strategy of another language beside the Node strategy it ports, by name
+ * (`py-io-threading` ports `io-threading`): every pair of one job judged at the margin,
+ * Holm-corrected over the pairs.
+ */
+export function acrossLanguages(
+  rows: readonly BenchRow[],
+  margin: number,
+  portOf: (row: BenchRow) => string | undefined,
+): LanguagePair[] {
+  const pairs = rows.flatMap((other) => {
+    const name = (other.language ?? 'node') === 'node' ? undefined : portOf(other);
+    const node = name
+      ? rows.find((row) => row.strategy === name && (row.language ?? 'node') === 'node')
+      : undefined;
+    const nodeTime = node?.ok ? typicalTime(node.timesMs) : undefined;
+    const otherTime = other.ok ? typicalTime(other.timesMs) : undefined;
+    if (!node || nodeTime === undefined || otherTime === undefined) return [];
+    const test = timeRatio(other.timesMs, node.timesMs);
+    return [{ node, other, ratio: otherTime / nodeTime, test }];
+  });
+  const adjusted = holm(
+    pairs.map(({ test }) => (test ? beyondMarginP(test.difference, margin) : 1)),
+  );
+  return pairs.map(({ node, other, ratio, test }, i) => {
+    const significant = (adjusted[i] as number) < 1 - CONFIDENCE;
+    const judgement: Judgement | undefined = !test
+      ? undefined
+      : !significant
+        ? 'same'
+        : test.difference.estimate > 0
+          ? 'faster'
+          : 'slower';
+    return { node, other, ratio, ci95: test?.ci95, judgement };
+  });
 }

@@ -114,6 +114,8 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
 /** One job's verdict: who is tied for fastest, who is no different from the reference, and every pair. */
 export interface JsonVerdict {
   readonly job: string;
+  /** Strategies of each language are judged against their own sync (`node`, `python`). */
+  readonly language: string;
   /** With a sweep, the value of the swept setting this verdict is for. */
   readonly swept_value?: string;
   readonly fastest: string[];
@@ -132,6 +134,7 @@ export interface JsonVerdict {
 export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
   return {
     job: verdict.job,
+    language: verdict.language,
     ...(verdict.sweptValue === undefined ? {} : { swept_value: verdict.sweptValue }),
     fastest: verdict.fastest.map((row) => row.strategy),
     same_as_reference: verdict.sameAsReference.map((row) => row.strategy),

@@ -1,16 +1,23 @@
+import { typicalTime } from '../benchmark/intervals.js';
+import {
+  acrossLanguages,
+  type GroupVerdict,
+  judge,
+  type LanguagePair,
+  speedupAgainst,
+} from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { duration, ratio } from './format.js';
+import { duration, ratioWithInterval } from './format.js';
 
 /**
  * The article's Python programs next to their Node counterparts, model by model: each
- * against its own language's sync, then against each other. `py-<name>` is the Python
- * version of the Node strategy `<name>`, and `py-<workload>-sync` is Python's sync.
- * Only rows with the reference's results count.
+ * against its own language's sync, then against each other, with the verdict's rules:
+ * intervals on every ratio, and a tie unless the difference is real beyond the margin.
+ * `py-<name>` is the Python version of the Node strategy `<name>`, and Python's own
+ * sequential strategy is its sync. Only rows with the reference's results count.
  */
 
 const PYTHON_PREFIX = 'py-';
-/** Closer than this and neither language is called faster: the runs of a shared machine move more. */
-const TIE = 1.05;
 
 /** The article's order: each model a step further from doing one thing at a time. */
 const MODEL_ORDER = ['sequential', 'threads', 'async', 'processes'];
@@ -19,22 +26,39 @@ const modelRank = (row: BenchRow) => {
   return rank === -1 ? MODEL_ORDER.length : rank;
 };
 
-const median = (row: BenchRow | undefined) => (row?.ok ? row.summary?.median : undefined);
-
-/** `4.8x vs its sync`, or the time alone when its sync did not run. */
-function againstSync(row: BenchRow, sync: BenchRow | undefined): string {
-  const own = median(row);
-  const base = median(sync);
-  return own !== undefined && base !== undefined && row !== sync
-    ? `${ratio(base / own)} vs its sync`
-    : duration(own);
+/** `4.80x (4.71–4.89) vs its sync`, or the time alone for the sync itself. */
+function againstSync(
+  verdict: GroupVerdict | undefined,
+  row: BenchRow,
+  rows: readonly BenchRow[],
+): string {
+  const speedup = verdict && row !== verdict.reference && speedupAgainst(verdict, row);
+  if (speedup) return `${ratioWithInterval(speedup.ratio, speedup.ci95)} vs its sync`;
+  // Without an interval (a single run): the plain ratio to its own sync, or its time.
+  const language = row.language ?? 'node';
+  const sync = rows.find(
+    (each) => each.model === 'sequential' && (each.language ?? 'node') === language,
+  );
+  const own = typicalTime(row.timesMs);
+  const base = sync && typicalTime(sync.timesMs);
+  return own !== undefined && base !== undefined && sync !== row
+    ? `${ratioWithInterval(base / own, undefined)} vs its sync`
+    : duration(row.summary?.median);
 }
 
-function comparison(model: string, node: BenchRow, python: BenchRow): string {
-  const times = (median(python) ?? Number.NaN) / (median(node) ?? Number.NaN);
-  if (times >= TIE) return `Node's ${model} ${ratio(times)} faster than Python's`;
-  if (times <= 1 / TIE) return `Python's ${model} ${ratio(1 / times)} faster than Node's`;
-  return `Node's and Python's ${model} about as fast (${ratio(times)})`;
+function comparison(model: string, pair: LanguagePair): string {
+  const { ratio, ci95, judgement } = pair;
+  if (!judgement || !ci95) {
+    return `Node's ${model} ${ratioWithInterval(ratio, undefined)} Python's time: too few runs to tell which is faster (2 or more each)`;
+  }
+  if (judgement === 'faster') {
+    return `Node's ${model} ${ratioWithInterval(ratio, ci95)} faster than Python's`;
+  }
+  if (judgement === 'slower') {
+    const inverse: [number, number] = [1 / ci95[1], 1 / ci95[0]];
+    return `Python's ${model} ${ratioWithInterval(1 / ratio, inverse)} faster than Node's`;
+  }
+  return `Node's and Python's ${model} tie (${ratioWithInterval(ratio, ci95)})`;
 }
 
 export interface JobSideBySide {
@@ -46,26 +70,21 @@ export interface JobSideBySide {
 /** One line per model that ran in both languages, for each job. */
 export function sideBySideByJob(result: BenchResult): JobSideBySide[] {
   if (result.sweep) return [];
+  const verdicts = judge(result);
   const jobs: JobSideBySide[] = [];
   for (const job of [...new Set(result.rows.map((row) => row.job))]) {
     const rows = result.rows.filter((row) => row.job === job && row.variant === undefined);
-    const byName = new Map(rows.map((row) => [row.strategy, row]));
-    const pairs = rows
-      .filter((row) => row.language === 'python' && row.strategy.startsWith(PYTHON_PREFIX))
-      .map((python) => ({ python, node: byName.get(python.strategy.slice(PYTHON_PREFIX.length)) }))
-      .filter(
-        (pair): pair is { python: BenchRow; node: BenchRow } =>
-          median(pair.python) !== undefined && median(pair.node) !== undefined,
-      )
-      .sort((a, b) => modelRank(a.node) - modelRank(b.node));
+    const pairs = acrossLanguages(rows, result.options.tieMargin, (row) =>
+      row.strategy.startsWith(PYTHON_PREFIX) ? row.strategy.slice(PYTHON_PREFIX.length) : undefined,
+    ).sort((a, b) => modelRank(a.node) - modelRank(b.node));
     if (pairs.length === 0) continue;
-    const workload = pairs[0]?.python.workload;
-    const pythonSync = byName.get(`${PYTHON_PREFIX}${workload}-sync`);
-    const nodeSync = rows.find((row) => row.reference);
-    const lines = pairs.map(
-      ({ node, python }) =>
-        `${node.model}: Node ${againstSync(node, nodeSync)}, Python ${againstSync(python, pythonSync)}; ${comparison(node.model, node, python)}`,
-    );
+    const verdictOf = (language: string) =>
+      verdicts.find((verdict) => verdict.job === job && verdict.language === language);
+    const lines = pairs.map((pair) => {
+      const { node, other } = pair;
+      const python = verdictOf(other.language ?? 'python');
+      return `${node.model}: Node ${againstSync(verdictOf('node'), node, rows)}, Python ${againstSync(python, other, rows)}; ${comparison(node.model, pair)}`;
+    });
     jobs.push({ job, lines });
   }
   return jobs;

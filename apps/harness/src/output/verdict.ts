@@ -1,4 +1,4 @@
-import { type GroupVerdict, judge } from '../benchmark/judge.js';
+import { type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { ratioWithInterval } from './format.js';
 
@@ -9,7 +9,7 @@ import { ratioWithInterval } from './format.js';
  * (see benchmark/judge.ts); otherwise they tie, and the line says `≈`.
  */
 
-const speedupOf = (row: BenchRow) => ratioWithInterval(row.speedup, row.speedupCi95);
+const capitalised = (word: string) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 
 /** Why a strategy that ties with the reference gains nothing, where the model says why. */
 function noGainBecause(row: BenchRow): string {
@@ -19,9 +19,21 @@ function noGainBecause(row: BenchRow): string {
 
 function lineOf(verdict: GroupVerdict): string | undefined {
   const { reference, fastest, sameAsReference, judged } = verdict;
-  if (!reference || judged.length < 2) return undefined;
-  const kind = reference.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
-  const head = `${kind} (${verdict.job}): `;
+  const first = verdict.rows[0];
+  if (!first) return undefined;
+  const kind = first.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
+  const language = verdict.language === 'node' ? '' : `, ${capitalised(verdict.language)}`;
+  const head = `${kind} (${verdict.job})${language}: `;
+  const correct = verdict.rows.filter((row) => row.ok && row.summary);
+  if (!reference || judged.length < 2) {
+    return correct.length >= 2
+      ? `${head}too few runs to tell which is faster (each strategy needs 2 or more measured runs).`
+      : undefined;
+  }
+  const speedupOf = (row: BenchRow) => {
+    const speedup = speedupAgainst(verdict, row);
+    return speedup ? ratioWithInterval(speedup.ratio, speedup.ci95) : '–';
+  };
   const others = judged.filter((row) => row !== reference && !fastest.includes(row));
   const parts: string[] = [];
 
@@ -36,7 +48,9 @@ function lineOf(verdict: GroupVerdict): string | undefined {
     const names = fastest.map((row) => row.strategy).join(' ≈ ');
     const figures = fastest.map(speedupOf).join(' and ');
     const gil =
-      reference.workload === 'cpu' && fastest.some((row) => row.model === 'threads')
+      verdict.language === 'node' &&
+      reference.workload === 'cpu' &&
+      fastest.some((row) => row.model === 'threads')
         ? ' (in CPython the GIL makes threads slower than sync here; Node threads run in parallel)'
         : '';
     parts.push(`${names} fastest, ${figures} vs ${reference.strategy}${gil}`);
@@ -50,7 +64,10 @@ function lineOf(verdict: GroupVerdict): string | undefined {
     parts.push(
       rest
         .map((row) => {
-          const slower = (row.speedup ?? 1) < 1 ? `, slower than ${reference.strategy}` : '';
+          const slower =
+            (speedupAgainst(verdict, row)?.ratio ?? 1) < 1
+              ? `, slower than ${reference.strategy}`
+              : '';
           return `${row.strategy} ${speedupOf(row)}${slower}`;
         })
         .join(', '),

@@ -120,7 +120,10 @@ export class MeasuringProcess implements MeasuringSession {
   // Asked to stop, the strategy aborts its run and closes its pools itself; one that
   // cannot (a blocked event loop, for one) is killed after a grace period.
   readonly #stop = () => {
-    if (this.#child.connected) this.#child.send({ type: 'stop' } satisfies HarnessMessage);
+    // A process that died of the same Ctrl-C (sent to the whole process group) may have
+    // closed its channel by the time the message goes: then there is nothing to stop.
+    if (this.#child.connected)
+      this.#child.send({ type: 'stop' } satisfies HarnessMessage, () => {});
     setTimeout(() => this.kill(), STOP_GRACE_MS).unref();
   };
 
