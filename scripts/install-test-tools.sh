@@ -3,14 +3,19 @@
 #   chromium   the report's browser test drives it through playwright-core (no browser
 #              is ever downloaded by playwright)
 #   hyperfine  pnpm bench:hyperfine, and the test that our JSON export has hyperfine's shape
+#   redis-server  the distributed strategies (io-distributed, cpu-distributed) start one
+#              of their own for each run unless given --redis; their tests start several.
+#              On a machine with systemd, Debian's package also starts a system Redis on
+#              port 6379, which speedup never uses.
 set -eu
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
 command -v hyperfine >/dev/null 2>&1 || missing="$missing hyperfine"
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$missing redis-server"
 [ -n "$missing" ] || exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: the tests need:$missing; install them with your package manager (or set SPEEDUP_SKIP_BROWSER=1 and SPEEDUP_SKIP_HYPERFINE=1 to skip those tests)" >&2
+  echo "error: the tests need:$missing; install them with your package manager (or set SPEEDUP_SKIP_BROWSER=1 and SPEEDUP_SKIP_HYPERFINE=1 to skip those tests; the distributed strategies cannot run without redis-server)" >&2
   exit 1
 fi
 as_root=""
