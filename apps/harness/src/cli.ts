@@ -4,6 +4,7 @@ import { runBench } from './benchmark/schedule.js';
 import { exportJson } from './export/json.js';
 import { exportMarkdown } from './export/markdown.js';
 import { parseBenchOptions } from './options.js';
+import { distributedNotes } from './output/distributed.js';
 import { wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
 import { renderSweep } from './output/sweep-table.js';
@@ -25,6 +26,7 @@ try {
   progress.clear();
   const output = [
     renderTables(result, wantsColour(process.stdout)),
+    distributedNotes(result),
     renderSweep(result),
     verdict(result).join('\n'),
     options.timeline ? textTimelines(result, options.timeline, process.stdout.columns) : '',

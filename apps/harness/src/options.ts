@@ -4,6 +4,7 @@ import {
   addDownloadOptions,
   commaList,
   type DownloadFlags,
+  failUsage,
   limitsFrom,
   nonNegativeInteger,
   nonNegativeNumber,
@@ -11,7 +12,9 @@ import {
   parseCommandLine,
   positiveInteger,
   positiveNumber,
+  redisAddress,
 } from '@speedup/shared-core/cli';
+import { REDIS_URL_VARIABLE, RedisAddress } from '@speedup/shared-core/redis';
 import { Command, InvalidArgumentError } from 'commander';
 
 /** Settings a sweep can vary, each a number. */
@@ -49,6 +52,13 @@ export interface BenchOptions {
   readonly concurrency?: number;
   /** Measure the strategies of a job in turns, a run each, rather than one after another. */
   readonly interleave: boolean;
+  /**
+   * The Redis the distributed strategies put their queues on; undefined: each set-up
+   * starts a redis-server of its own. Printed or exported, its password reads `***`.
+   */
+  readonly redis?: RedisAddress;
+  /** Distributed strategies use the workers already waiting on `redis` instead of starting their own. */
+  readonly remoteWorkers?: boolean;
   /** Run everything once per value of one setting. */
   readonly sweep?: Sweep;
   readonly exportJson?: string;
@@ -87,6 +97,15 @@ function parseSweep(value: string): Sweep {
     );
   }
   return { parameter: name as SweepParameter, values: [...new Set(commaList(list).map(parse))] };
+}
+
+/** `SPEEDUP_REDIS_URL`, checked as `--redis` is. */
+function redisFromEnvironment(): RedisAddress | undefined {
+  try {
+    return RedisAddress.fromEnvironment();
+  } catch (error) {
+    failUsage(`${REDIS_URL_VARIABLE}: ${(error as Error).message}`);
+  }
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -139,6 +158,21 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
     .option(
+      '--distributed',
+      'add the distributed strategies (a job queue, BullMQ on Redis) to the selection',
+      false,
+    )
+    .option(
+      '--redis <url>',
+      `the Redis for the distributed strategies, redis:// or rediss:// (default: $${REDIS_URL_VARIABLE}, else each starts a redis-server of its own); a password may come from $SPEEDUP_REDIS_PASSWORD`,
+      redisAddress,
+    )
+    .option(
+      '--remote-workers',
+      'distributed strategies use the workers already waiting on --redis (started with their `worker` command) instead of starting their own',
+      false,
+    )
+    .option(
       '--interleave',
       'measure the strategies of a job taking turns, a run each, so a machine whose speed drifts treats them alike',
       false,
@@ -166,11 +200,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   addDownloadOptions(program);
   parseCommandLine(program, argv);
   type Parsed = Omit<BenchOptions, 'jobs' | 'minTime' | 'limits'> &
-    DownloadFlags & { job?: BenchJobName[]; minTime: number };
+    DownloadFlags & { job?: BenchJobName[]; minTime: number; distributed: boolean };
   const parsed = program.opts<Parsed>();
   const {
     job,
     minTime,
+    distributed,
     sitesFile,
     connectTimeout,
     headersTimeout,
@@ -178,8 +213,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     maxBytes,
     ...rest
   } = parsed;
+  const redis = rest.redis ?? redisFromEnvironment();
+  if (rest.remoteWorkers && !redis) {
+    failUsage('--remote-workers needs the Redis the workers wait on: name it with --redis <url>');
+  }
   return {
     ...rest,
+    redis,
+    lanes: [...(distributed ? ['distributed'] : [])],
     sites: rest.sites ?? sitesFile,
     jobs: job,
     minTime: minTime * 1000,

@@ -15,6 +15,7 @@ import type { BenchOptions } from '../options.js';
 import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
 import { withComparisons } from './comparisons.js';
+import { distributedEnvironment } from './distributed.js';
 import {
   type MeasureOptions,
   type Measurer,
@@ -77,6 +78,8 @@ interface JobContext {
   readonly expectedByInput: Map<string, Result[]>;
   /** The reference's row from an earlier sweep value, when the sweep cannot change it. */
   readonly reusableReference: BenchRow | undefined;
+  /** Environment every measuring process gets, besides the HTTP limits. */
+  readonly env: Record<string, string>;
 }
 
 async function benchJob(context: JobContext): Promise<BenchRow[]> {
@@ -98,10 +101,12 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   });
   // The server counts connections itself: reset before each strategy, read after it.
   const countsSockets = server !== undefined && job === 'download';
-  const env: Record<string, string> =
-    Object.keys(options.limits).length > 0
+  const env: Record<string, string> = {
+    ...context.env,
+    ...(Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
-      : {};
+      : {}),
+  };
   const request = ({ pkg, variant }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
     input,
@@ -214,6 +219,7 @@ export async function runBench(
 ): Promise<BenchResult> {
   const plan = planBench(findStrategies(options.root), options);
   checkSizes(plan, options);
+  const env = await distributedEnvironment(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
   const server = needsServer
@@ -241,6 +247,7 @@ export async function runBench(
           hooks,
           expectedByInput,
           reusableReference: reusable,
+          env,
         });
         const referenceRow = jobRows.find((row) => row.strategy === planned.reference.name);
         if (referenceRow?.summary) referenceRows.set(planned.job, referenceRow);
