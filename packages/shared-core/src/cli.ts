@@ -101,12 +101,15 @@ export function sitesFromFile(path: string): string[] {
   return lines.map(siteUrl);
 }
 
-/** `--redis <url>`, checked; the message of a bad one never repeats its password. */
+/**
+ * `--redis <url>`, checked. A bad one is reported here, not by commander, whose message
+ * would repeat the argument as given, password and all.
+ */
 export function redisAddress(value: string): RedisAddress {
   try {
     return RedisAddress.parse(value);
   } catch (error) {
-    throw new InvalidArgumentError(`${(error as Error).message}.`);
+    failUsage(`option '--redis <url>': ${(error as Error).message}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 
 /**
@@ -68,9 +69,9 @@ export class RedisAddress {
     return text ? RedisAddress.parse(text) : undefined;
   }
 
-  /** A Redis on this machine, with no password: one that set-up started. */
-  static local(port: number): RedisAddress {
-    return new RedisAddress(new URL(`redis://127.0.0.1:${port}`), undefined);
+  /** A Redis on this machine: one that set-up (or a test) started. */
+  static local(port: number, password?: string): RedisAddress {
+    return new RedisAddress(new URL(`redis://127.0.0.1:${port}`), password);
   }
 
   get host(): string {
@@ -92,7 +93,7 @@ export class RedisAddress {
     db: number;
     username?: string;
     password?: string;
-    tls?: { servername: string };
+    tls?: { servername?: string };
   } {
     const db = this.#url.pathname.replace('/', '');
     return {
@@ -101,7 +102,9 @@ export class RedisAddress {
       db: db === '' ? 0 : Number(db),
       ...(this.#url.username ? { username: decodeURIComponent(this.#url.username) } : {}),
       ...(this.#password === undefined ? {} : { password: this.#password }),
-      ...(this.tls ? { tls: { servername: this.host } } : {}),
+      // TLS names the server it expects by host name; an IP address is checked against
+      // the certificate without one.
+      ...(this.tls ? { tls: isIP(this.host) ? {} : { servername: this.host } } : {}),
     };
   }
 
@@ -120,7 +123,11 @@ export class RedisAddress {
   }
 
   toString(): string {
-    return redact(this.#url);
+    if (this.#password === undefined || this.#url.password !== '') return redact(this.#url);
+    // A password from the environment shows as one in the URL would: hidden, but there.
+    const shown = new URL(this.#url.href);
+    shown.password = 'x';
+    return redact(shown);
   }
 
   toJSON(): string {

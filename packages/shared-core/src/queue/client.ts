@@ -68,6 +68,12 @@ function reasonOf(error: unknown): string {
  */
 export async function checkRedis(address: RedisAddress): Promise<void> {
   const client = plainClient(address);
+  // A failed connection rejects `connect()` with "Connection is closed"; the cause comes
+  // as an error event first.
+  let cause: unknown;
+  client.on('error', (error) => {
+    cause ??= error;
+  });
   try {
     await client.connect();
     const info = await client.info('server');
@@ -79,7 +85,7 @@ export async function checkRedis(address: RedisAddress): Promise<void> {
     }
   } catch (error) {
     if (error instanceof RedisUnreachable) throw error;
-    throw new RedisUnreachable(`cannot reach Redis at ${address}: ${reasonOf(error)}`);
+    throw new RedisUnreachable(`cannot reach Redis at ${address}: ${reasonOf(cause ?? error)}`);
   } finally {
     client.disconnect();
   }

@@ -43,8 +43,15 @@ async function freePort(): Promise<number> {
 const READY = 'Ready to accept connections';
 const STARTS_TRIED = 3;
 
+export interface RedisServerOptions {
+  /** A password clients must give (`requirepass`); set-up's own Redis needs none, tests may. */
+  readonly password?: string;
+}
+
 /** Starts a redis-server; resolves once it accepts connections. */
-export async function startRedisServer(): Promise<EmbeddedRedis> {
+export async function startRedisServer({
+  password,
+}: RedisServerOptions = {}): Promise<EmbeddedRedis> {
   const executable = findRedisServer();
   if (!executable) throw new Error(NO_REDIS_SERVER);
   // A free port can be taken between finding it and binding it: try a fresh one then.
@@ -69,13 +76,17 @@ export async function startRedisServer(): Promise<EmbeddedRedis> {
         'no',
         '--loglevel',
         'notice',
+        // The password is read from standard input, never put on the command line: any
+        // user of the machine can read a process's arguments.
+        ...(password === undefined ? [] : ['-']),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: [password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] },
     );
+    child.stdin?.end(`requirepass "${password}"\n`);
     const started = await untilReady(child);
     if (started === true) {
       return {
-        address: RedisAddress.local(port),
+        address: RedisAddress.local(port, password),
         pid: child.pid as number,
         stop: () => stopChild(child, 'SIGTERM'),
       };

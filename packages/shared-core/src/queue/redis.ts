@@ -7,7 +7,13 @@ import type { RedisAddress } from './address.js';
  * machine can start one.
  */
 export * from './address.js';
-export { findRedisServer, NO_REDIS_SERVER, SETUP_TOOLS_COMMAND } from './redis-server.js';
+export {
+  type EmbeddedRedis,
+  findRedisServer,
+  NO_REDIS_SERVER,
+  SETUP_TOOLS_COMMAND,
+  startRedisServer,
+} from './redis-server.js';
 
 /** Checks `address` answers and runs a Redis BullMQ supports; throws `RedisUnreachable` otherwise. */
 export async function checkRedis(address: RedisAddress): Promise<void> {
