@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cpuDistributed from '@speedup/cpu-distributed';
 import { fibInput, runOptions, type TaskEvent, workersOf } from '@speedup/shared-core';
+import { childPids } from '@speedup/shared-core/harness';
 import {
   type EmbeddedRedis,
   REDIS_URL_VARIABLE,
@@ -182,3 +184,25 @@ async function attachedLabel(worker: ChildProcess): Promise<string> {
     worker.once('exit', () => reject(new Error(`the worker exited without attaching: ${said}`)));
   });
 }
+
+describe('cpu-distributed, when the redis-server its set-up started stops', () => {
+  it('fails the run saying so, rather than wait for ever, and still closes leaving nothing', async () => {
+    const before = childPids();
+    const runner = await cpuDistributed.setup({ workers: 1 });
+    const [server] = childPids().filter(
+      (pid) =>
+        !before.includes(pid) &&
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server'),
+    );
+    try {
+      const running = runner.run(fibInput(40, 4), runOptions());
+      process.kill(server as number, 'SIGKILL');
+      await expect(running).rejects.toThrow(
+        /the redis-server set-up started \(redis:\/\/127\.0\.0\.1:\d+\) stopped/,
+      );
+    } finally {
+      await runner.close();
+    }
+    await vi.waitFor(() => expect(childPids().filter((pid) => !before.includes(pid))).toEqual([]));
+  }, 30_000);
+});

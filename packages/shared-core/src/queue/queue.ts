@@ -59,12 +59,17 @@ export interface JobQueue {
 interface Internals {
   readonly queue: Queue;
   readonly events: QueueEvents;
+  /** Rejects if the Redis set-up started stops before the queue is closed. */
+  readonly lost: Promise<never>;
   runs: number;
 }
 
 const internals = new WeakMap<JobQueue, Internals>();
 
 const CLOSE_STEP_MS = 5_000;
+
+/** Events the queue's stream keeps: 10,000 by default, a few runs of 2,000 jobs. */
+const EVENTS_KEPT = 200_000;
 
 /** How long set-up waits for workers to attach before giving up. */
 const ATTACH_TIMEOUT_MS = 30_000;
@@ -98,6 +103,8 @@ export async function openQueue({
     }
     cleanups.length = 0;
   };
+  // Set when the redis-server set-up started stops: its connections then give up.
+  let redisGone = false;
   try {
     let server: EmbeddedRedis | undefined;
     if (!given) {
@@ -108,9 +115,13 @@ export async function openQueue({
     await checkRedis(redis);
 
     const name = `speedup-${strategy}-${randomUUID().slice(0, 8)}`;
-    const connection = bullConnection(redis);
+    const connection = bullConnection(redis, () => redisGone);
     const queue = new Queue(name, {
       connection,
+      // Every job adds a few events (added, active, completed…) to the stream that
+      // results are read from; the stream keeps this many. A run whose results fell off
+      // its end before they were read would wait for them for ever.
+      streams: { events: { maxLen: EVENTS_KEPT } },
       defaultJobOptions: {
         attempts: JOB_ATTEMPTS,
         // A finished job's record travels in its `completed` event: Redis need not keep it.
@@ -123,8 +134,14 @@ export async function openQueue({
     queue.on('error', () => {});
     events.on('error', () => {});
     cleanups.push(async () => {
+      if (redisGone) {
+        // Its connections give up at their next reconnection attempt, within a second
+        // (see bullConnection); closed before that, one of them never says it ended.
+        await sleep(1_500);
+      } else {
+        await queue.obliterate({ force: true }).catch(() => {});
+      }
       await events.close();
-      await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
@@ -153,13 +170,25 @@ export async function openQueue({
       });
     }
 
+    let closing = false;
     const jobQueue: JobQueue = {
       name,
       redis: String(redis),
       workers: attached,
-      close: cleanUp,
+      close: async () => {
+        closing = true;
+        await cleanUp();
+      },
     };
-    internals.set(jobQueue, { queue, events, runs: 0 });
+    // BullMQ would wait for a Redis that is gone to come back, for ever.
+    const lost = new Promise<never>((_, reject) => {
+      void server?.exited.then(() => {
+        redisGone = true;
+        if (!closing) reject(new Error(`the redis-server set-up started (${redis}) stopped`));
+      });
+    });
+    lost.catch(() => {});
+    internals.set(jobQueue, { queue, events, lost, runs: 0 });
     return jobQueue;
   } catch (error) {
     await cleanUp();
@@ -250,14 +279,14 @@ export async function mapOnQueue<Item, Result>(
   signal.throwIfAborted();
   const state = internals.get(jobQueue);
   if (!state) throw new Error('mapOnQueue needs a queue made by openQueue');
-  const { queue, events } = state;
+  const { queue, events, lost } = state;
   // Job ids name the run and the item, so results are placed by id, whatever their order.
   const run = `r${++state.runs}-`;
   const indexOf = (jobId: string) =>
     jobId.startsWith(run) ? Number(jobId.slice(run.length)) : undefined;
   if (items.length === 0) return [];
 
-  return new Promise<Result[]>((resolve, reject) => {
+  const results = new Promise<Result[]>((resolve, reject) => {
     const results: Result[] = new Array(items.length);
     const done = new Set<number>();
     const finish = (index: number, result: Result) => {
@@ -312,7 +341,9 @@ export async function mapOnQueue<Item, Result>(
         })),
       )
       .catch((error: unknown) => settle(() => reject(error)));
+    lost.catch((error: unknown) => settle(() => reject(error)));
   });
+  return results;
 }
 
 /** A failed job's span, from what BullMQ kept of its last attempt. */

@@ -19,6 +19,8 @@ export const NO_REDIS_SERVER = `redis-server is not installed: run \`${SETUP_TOO
 export interface EmbeddedRedis {
   readonly address: RedisAddress;
   readonly pid: number;
+  /** Resolves when it exits, whoever stopped it. */
+  readonly exited: Promise<void>;
   /** Shuts it down (its data goes with it) and resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function startRedisServer({
       return {
         address: RedisAddress.local(port, password),
         pid: child.pid as number,
+        exited: once(child, 'exit').then(() => {}),
         stop: () => stopChild(child, 'SIGTERM'),
       };
     }

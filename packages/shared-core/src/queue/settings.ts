@@ -42,8 +42,16 @@ export const callsChannel = (strategy: string) => `speedup:${strategy}:calls`;
 /** A message on the calls channel. */
 export type Call = { readonly open: string } | { readonly close: string };
 
-/** BullMQ's connection options for `redis`. */
-export function bullConnection(redis: RedisAddress) {
-  // BullMQ needs commands to wait for a reconnect rather than fail (`null`).
-  return { ...redis.connection(), maxRetriesPerRequest: null };
+/**
+ * BullMQ's connection options for `redis`. Commands wait for a lost connection to come
+ * back, retried every 1 to 20 s as BullMQ does, unless `gone()` says the Redis will not
+ * come back: then its connections end, and closing the queue need not wait.
+ */
+export function bullConnection(redis: RedisAddress, gone: () => boolean = () => false) {
+  return {
+    ...redis.connection(),
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) =>
+      gone() ? null : Math.max(Math.min(Math.exp(times), 20_000), 1_000),
+  };
 }
