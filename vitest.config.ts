@@ -4,8 +4,11 @@ import { defineConfig } from 'vitest/config';
 
 // One config for the whole repository. Every folder under packages/ and apps/ with a
 // test/ folder is a project named after its package.json, and inherits the settings
-// below (`extends: true`).
+// below (`extends: true`). Paths start from this file, not the current directory, so a
+// package's own `pnpm test` finds the same projects as the root's.
+const repository = import.meta.dirname;
 const projects = ['packages', 'apps']
+  .map((parent) => join(repository, parent))
   .flatMap((parent) => readdirSync(parent).map((folder) => join(parent, folder)))
   .filter((root) => existsSync(join(root, 'package.json')) && existsSync(join(root, 'test')))
   .map((root) => ({

@@ -1,11 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Model, Workload } from '@speedup/shared-core';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Isolation, Model, Workload } from '@speedup/shared-core';
 
 /**
- * What `pnpm new-strategy` writes: a strategy package of the house shape that already
- * meets the contract, so a new strategy starts green and changes one thing at a time.
+ * What `pnpm new-strategy` writes: a copy of one of the packages in templates/, each a
+ * strategy of the house shape that already meets the contract, with its names filled in,
+ * so a new strategy starts green and changes one thing at a time. The templates are real
+ * files, typechecked and linted with the rest of the repository.
  */
+
+const templates = fileURLToPath(new URL('../templates/', import.meta.url));
 
 export interface NewStrategy {
   /** Folder under packages/, and the strategy's name in `pnpm bench`. */
@@ -34,208 +39,21 @@ export function problemWithName(root: string, name: string): string | undefined 
 }
 
 /**
- * How the starting point runs its tasks. A threads or processes strategy starts as a pool,
- * because the contract asks more of it (a task that kills its worker loses only itself),
- * and code on the main thread could not pass that test; every other model starts one task
- * after another, as the sequential reference does.
+ * The template a new strategy starts from, and where its tasks run. A threads or processes
+ * strategy starts as a pool, because the contract asks more of it (a task that kills its
+ * worker loses only itself), and code on the main thread could not pass that test; every
+ * other model starts one task after another, as the sequential reference does.
  */
-type StartingPoint = 'one after another' | 'thread pool' | 'process pool';
-
-function startingPointOf(model: Model): StartingPoint {
-  if (model === 'threads') return 'thread pool';
-  if (model === 'processes') return 'process pool';
-  return 'one after another';
+function startingPointOf({ workload, model }: NewStrategy): {
+  template: string;
+  isolation: Isolation;
+} {
+  if (model === 'threads') return { template: `${workload}-pool`, isolation: 'thread' };
+  if (model === 'processes') return { template: `${workload}-pool`, isolation: 'process' };
+  return { template: `${workload}-sequential`, isolation: 'none' };
 }
 
-/** Versions of the libraries a pool uses: the ones shared-core uses, so the workspace has one of each. */
-function sharedCoreDependency(name: string): string {
-  const manifest = JSON.parse(
-    readFileSync(new URL('../packages/shared-core/package.json', import.meta.url), 'utf8'),
-  ) as { dependencies: Record<string, string> };
-  const version = manifest.dependencies[name];
-  if (!version) throw new Error(`shared-core does not depend on ${name}`);
-  return version;
-}
-
-/** One line on what the starting point does: package.json's description and the README's first line. */
-function descriptionOf({ workload }: NewStrategy, start: StartingPoint): string {
-  if (start === 'one after another') {
-    return workload === 'io'
-      ? 'New strategy, for now downloading one page after another with one session, as io-sync does'
-      : 'New strategy, for now computing one item after another on the main thread, as cpu-sync does';
-  }
-  const workers = start === 'process pool' ? 'child processes' : 'worker threads';
-  return workload === 'io'
-    ? `New strategy, for now downloading on a pool of ${workers}, one per core, each with its own session`
-    : `New strategy, for now computing on a pool of ${workers}, one per core`;
-}
-
-function packageJson(strategy: NewStrategy, start: StartingPoint): string {
-  const { name, workload, model } = strategy;
-  const pool = start !== 'one after another';
-  const dependencies: Record<string, string> = { '@speedup/shared-core': 'workspace:*' };
-  // A pool's worker bundle leaves undici out (see speedup-bundle-worker), so the package
-  // must depend on it for the worker to load it.
-  if (pool && workload === 'io') dependencies.undici = sharedCoreDependency('undici');
-  if (pool) dependencies.workerpool = sharedCoreDependency('workerpool');
-  const manifest = {
-    name: `@speedup/${name}`,
-    version: '0.1.0',
-    private: true,
-    description: descriptionOf(strategy, start),
-    license: 'MIT',
-    type: 'module',
-    exports: './dist/index.js',
-    speedup: { workload, model },
-    scripts: {
-      build: pool ? 'tsc && speedup-bundle-worker' : 'tsc',
-      typecheck: 'tsc --noEmit',
-      test: 'vitest run --root ../.. --project $npm_package_name',
-      start: 'speedup-start',
-    },
-    dependencies,
-  };
-  return `${JSON.stringify(manifest, null, 2)}\n`;
-}
-
-/** The line of src/index.ts that hands the tasks to the pool: in the code and in the README. */
-function poolRun(workload: Workload): string {
-  return workload === 'cpu'
-    ? 'run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),'
-    : "run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),";
-}
-
-const header = ({ name, model }: NewStrategy) =>
-  `The starting point of ${name}, a ${model} strategy. It already meets the contract;`;
-
-function indexTs(strategy: NewStrategy, start: StartingPoint): string {
-  const { name, workload, model } = strategy;
-  const definition = `  name: '${name}',\n  workload: '${workload}',\n  model: '${model}',`;
-  if (start === 'one after another' && workload === 'cpu') {
-    return `import { compute, defineStrategy, track } from '@speedup/shared-core';
-
-/**
- * ${header(strategy)}
- * for now it computes every item one after another on this thread, as cpu-sync does.
- * Keep \`compute\`: it is what every CPU strategy runs, so only the scheduling differs.
- */
-export default defineStrategy({
-${definition}
-
-  async setup() {
-    return {
-      concurrency: 1,
-
-      async run({ job, items }, { signal, onTask }) {
-        const results = [];
-        for (const [index, n] of items.entries()) {
-          signal.throwIfAborted();
-          results.push(await track(index, onTask, () => compute(job, n)));
-        }
-        return results;
-      },
-
-      close: async () => {},
-    };
-  },
-});
-`;
-  }
-  if (start === 'one after another') {
-    return `import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
-
-/**
- * ${header(strategy)}
- * for now it downloads one page after another with one session, as io-sync does.
- * Keep \`downloadPage\`: it is what every I/O strategy runs, so only the scheduling differs.
- */
-export default defineStrategy({
-${definition}
-
-  async setup() {
-    const session = await createSession();
-
-    return {
-      concurrency: 1,
-
-      async run({ items: urls }, { signal, onTask }) {
-        const pages = [];
-        for (const [index, url] of urls.entries()) {
-          signal.throwIfAborted();
-          pages.push(await track(index, onTask, () => downloadPage(session, url, { signal })));
-        }
-        return pages;
-      },
-
-      close: () => session.close(),
-    };
-  },
-});
-`;
-  }
-  const type = start === 'process pool' ? 'process' : 'thread';
-  const crashed = workload === 'cpu' ? 'crashedComputation' : 'crashedPage';
-  return `import { availableParallelism } from 'node:os';
-import { ${crashed}, defineStrategy, mapOnPool, startPool } from '@speedup/shared-core';
-
-/**
- * ${header(strategy)}
- * for now it is a pool of ${type === 'process' ? 'child processes' : 'worker threads'}, one per core, each running src/worker.ts.
- */
-export default defineStrategy({
-${definition}
-
-  async setup({ workers = availableParallelism() }) {
-    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
-      workers,
-      type: '${type}',
-    });
-
-    return {
-      concurrency: workers,
-      ${poolRun(workload)}
-      close: () => pool.terminate(),
-    };
-  },
-});
-`;
-}
-
-function workerTs(workload: Workload): string {
-  if (workload === 'cpu') {
-    return `import { cpuTasks } from '@speedup/shared-core';
-import workerpool from 'workerpool';
-
-// One worker: it computes whatever item the pool hands it, for any CPU job, with the
-// same \`compute\` every CPU strategy uses, and times each task where it runs.
-workerpool.worker(cpuTasks);
-`;
-  }
-  return `import {
-  closeSessionOfThisWorker,
-  downloadPage,
-  sessionForThisWorker,
-  timed,
-} from '@speedup/shared-core';
-import workerpool from 'workerpool';
-
-// One worker. A session cannot cross to another thread or process, so each worker makes
-// its own on first use and reuses it for every later page.
-workerpool.worker(
-  {
-    download: (url: string) => timed(async () => downloadPage(await sessionForThisWorker(), url)),
-  },
-  { onTerminate: closeSessionOfThisWorker },
-);
-`;
-}
-
-const conformanceTest = `import { conformance } from '@speedup/shared-core/conformance';
-
-conformance(new URL('..', import.meta.url));
-`;
-
-/** The seed's table, answered for Node; a new model fills in its own row. */
+/** The seed's table, answered for Node; a new model keeps the template's blanks to fill in. */
 const modelRows: Record<string, [switches: string, processors: string]> = {
   sequential: ['nobody: there is nothing to switch between', '1'],
   threads: ['the operating system', 'many: Node has no GIL'],
@@ -244,97 +62,93 @@ const modelRows: Record<string, [switches: string, processors: string]> = {
   distributed: ['nobody: each worker takes one job at a time', 'many machines'],
 };
 
-/** A Markdown table with its columns padded to one width, as the formatter leaves them. */
-function markdownTable(head: readonly string[], ...body: (readonly string[])[]): string {
-  const widths = head.map((_, column) =>
-    Math.max(3, ...[head, ...body].map((row) => row[column]?.length ?? 0)),
-  );
-  const line = (cells: readonly string[]) =>
-    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
-  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
-}
-
-/** Shell lines with their `#` comments lined up. */
-function commented(lines: [command: string, comment: string][]): string {
-  const width = Math.max(...lines.map(([command]) => command.length));
-  return lines.map(([command, comment]) => `${command.padEnd(width)}   # ${comment}`).join('\n');
-}
-
-function readme(strategy: NewStrategy, start: StartingPoint): string {
-  const { name, workload, model } = strategy;
-  const [switches, processors] = modelRows[model] ?? [
-    '<!-- who decides when to switch tasks -->',
-    '<!-- how many processors it uses -->',
+/** The templates' placeholders and what they become: the names, the README's table row, the kind of pool. */
+function namesFor(
+  strategy: NewStrategy,
+  isolation: Isolation,
+): [placeholder: string, name: string][] {
+  const names: [string, string][] = [
+    ['template-name', strategy.name],
+    ['template-model', strategy.model],
   ];
-  const reference = workload === 'io' ? 'io-sync' : 'cpu-sync';
-  const snippet =
-    start !== 'one after another'
-      ? poolRun(workload)
-      : workload === 'io'
-        ? 'pages.push(await track(index, onTask, () => downloadPage(session, url, { signal })));'
-        : 'results.push(await track(index, onTask, () => compute(job, n)));';
-  const examples: [command: string, comment: string][] =
-    workload === 'io'
-      ? [
-          [`pnpm --filter @speedup/${name} start`, '160 pages, local server, 25 ms latency'],
-          [`pnpm --filter @speedup/${name} start --latency 0 --pages 2000`, 'no waiting at all'],
-        ]
-      : [
-          [`pnpm --filter @speedup/${name} start`, 'sum-of-squares'],
-          [`pnpm --filter @speedup/${name} start --job fib`, 'fib(35) × 20'],
-        ];
-  const runIt = commented([
-    ...examples,
-    [`pnpm bench --only ${reference},${name}`, `measured, and diffed against ${reference}`],
-  ]);
-  return `# ${name}
-
-${descriptionOf(strategy, start)}.
-
-<!-- Replace the line above with what this strategy does and what it teaches, in two or
-three sentences, and say it in one line in package.json's "description". -->
-
-${markdownTable(['model', 'who decides when to switch', 'processors'], [model, switches, processors])}
-
-## The idea
-
-<!-- The idea in a paragraph: why this way of running tasks should be faster or slower
-than the others, and when. Then the few lines of src/index.ts that carry it. -->
-
-\`\`\`ts
-${snippet}
-\`\`\`
-
-## Run it
-
-\`\`\`sh
-${runIt}
-\`\`\`
-
-Measured on a 2-core machine:
-
-\`\`\`
-<!-- Paste what the commands above print, and the pnpm bench table. -->
-\`\`\`
-
-## What to notice
-
-<!-- What the numbers show, compared as ratios to ${reference} and to the strategy this one
-should beat. Repeat the runs: the machine is noisy. -->
-`;
+  const row = modelRows[strategy.model];
+  if (row) {
+    names.push(
+      ['<!-- who decides when to switch tasks -->', row[0]],
+      ['<!-- how many processors it uses -->', row[1]],
+    );
+  }
+  if (isolation === 'process') {
+    names.push(
+      ['"isolation": "thread"', '"isolation": "process"'],
+      ["type: 'thread'", "type: 'process'"],
+      ['worker threads', 'child processes'],
+    );
+  }
+  return names;
 }
 
-/** Every file of the new package, by path inside it. */
+/** Pads every column of each Markdown table to its widest cell, as the house READMEs have them. */
+function padTables(markdown: string): string {
+  return markdown.replace(/(?:^\|.*\|\n)+/gm, (table) => {
+    const rows = table
+      .trimEnd()
+      .split('\n')
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split('|')
+          .map((cell) => cell.trim()),
+      );
+    const isRule = (cell: string) => /^-+$/.test(cell);
+    const widths = (rows[0] ?? []).map((_, column) =>
+      Math.max(
+        3,
+        ...rows.map((row) => (isRule(row[column] ?? '') ? 0 : (row[column] ?? '').length)),
+      ),
+    );
+    const line = (row: string[]) =>
+      `| ${row.map((cell, column) => (isRule(cell) ? '-'.repeat(widths[column] ?? 3) : cell.padEnd(widths[column] ?? 3))).join(' | ')} |\n`;
+    return rows.map(line).join('');
+  });
+}
+
+/** Lines up the `#` comments of each shell block, which a longer or shorter name pushed out of line. */
+function lineUpComments(markdown: string): string {
+  return markdown.replace(/^```sh\n([\s\S]*?)^```$/gm, (_, body: string) => {
+    const lines = body
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/\s+# /) as [command: string, comment?: string]);
+    const width = Math.max(...lines.map(([command]) => command.length));
+    const aligned = lines.map(([command, comment]) =>
+      comment === undefined ? command : `${command.padEnd(width)}   # ${comment}`,
+    );
+    return `\`\`\`sh\n${aligned.join('\n')}\n\`\`\``;
+  });
+}
+
+/** Every file of the new package, by path inside it: its template's files, with the names filled in. */
 export function strategyFiles(strategy: NewStrategy): Record<string, string> {
-  const start = startingPointOf(strategy.model);
-  const files: Record<string, string> = {
-    'package.json': packageJson(strategy, start),
-    'tsconfig.json': '{ "extends": "../../tsconfig.base.json" }\n',
-    'README.md': readme(strategy, start),
-    'src/index.ts': indexTs(strategy, start),
-    'test/conformance.test.ts': conformanceTest,
-  };
-  if (start !== 'one after another') files['src/worker.ts'] = workerTs(strategy.workload);
+  const { template, isolation } = startingPointOf(strategy);
+  const dir = join(templates, template);
+  const names = namesFor(strategy, isolation);
+  const unused = new Set(names.map(([placeholder]) => placeholder));
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    let text = readFileSync(file, 'utf8');
+    for (const [placeholder, name] of names) {
+      if (text.includes(placeholder)) unused.delete(placeholder);
+      text = text.replaceAll(placeholder, name);
+    }
+    files[relative(dir, file)] = file.endsWith('.md') ? lineUpComments(padTables(text)) : text;
+  }
+  // A template edited so that a placeholder is gone would write a package that lies about itself.
+  if (unused.size > 0) {
+    throw new Error(`templates/${template} has lost its placeholders: ${[...unused].join(', ')}`);
+  }
   return files;
 }
 

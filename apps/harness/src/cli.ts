@@ -1,11 +1,14 @@
 import { failUsage } from '@speedup/shared-core/cli';
-import { PlanError } from './benchmark/plan.js';
-import { runBench } from './benchmark/schedule.js';
+import { findStrategies } from '@speedup/shared-core/harness';
+import { checkSameInputs, compareRuns, readSavedRun } from './benchmark/compare.js';
+import { PlanError, planBench } from './benchmark/plan.js';
+import { plannedInputs, runBench } from './benchmark/schedule.js';
 import { exportJson } from './export/json.js';
 import { exportMarkdown } from './export/markdown.js';
 import { parseBenchOptions } from './options.js';
+import { renderComparison } from './output/compare-table.js';
 import { distributedNotes } from './output/distributed.js';
-import { wantsColour } from './output/paint.js';
+import { painter, wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
 import { renderSweep } from './output/sweep-table.js';
 import { renderTables } from './output/tables.js';
@@ -22,13 +25,23 @@ const progress = progressReporter();
 
 try {
   checkTimelineStrategy(options);
+  const saved = options.compare && readSavedRun(options.compare, options.sweep?.parameter);
+  if (saved) {
+    checkSameInputs(
+      saved,
+      plannedInputs(planBench(findStrategies(options.root), options), options),
+    );
+  }
   const result = await runBench(options, { ...progress, signal: stopped.signal });
   progress.clear();
+  const colour = wantsColour(process.stdout);
+  const changes = saved ? compareRuns(result, saved, options.failIfSlower) : [];
   const output = [
-    renderTables(result, wantsColour(process.stdout)),
+    renderTables(result, colour),
     distributedNotes(result),
     renderSweep(result),
     verdict(result).join('\n'),
+    saved ? renderComparison(result, changes, saved.file, painter(colour)) : '',
     options.timeline ? textTimelines(result, options.timeline, process.stdout.columns) : '',
   ];
   process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);
@@ -37,7 +50,9 @@ try {
   if (options.report)
     process.stderr.write(`report: ${await writeReport(result, options.report)}\n`);
   // 130 is what a shell reports for a program stopped by Ctrl-C.
-  process.exitCode = stopped.signal.aborted ? 130 : result.rows.some((row) => !row.ok) ? 1 : 0;
+  const failed =
+    result.rows.some((row) => !row.ok) || changes.some((change) => change.failsThreshold);
+  process.exitCode = stopped.signal.aborted ? 130 : failed ? 1 : 0;
 } catch (error) {
   progress.clear();
   if (error instanceof PlanError) failUsage(error.message);

@@ -36,7 +36,20 @@ export interface BenchOptions {
   readonly runs: number;
   /** Keep measuring until the measured runs add up to this many milliseconds (0: exactly `runs`). */
   readonly minTime: number;
-  readonly warmup: number;
+  /** Runs not counted, the first one cold; `steady`: until the times settle. */
+  readonly warmup: number | 'steady';
+  /** Keep measuring a row until its typical time is known to ± this fraction (0: off)… */
+  readonly precision: number;
+  /** …or its measured runs add up to this many milliseconds. */
+  readonly budgetMs: number;
+  /** Two strategies differ only when their ratio's interval lies wholly beyond 1 ± this fraction. */
+  readonly tieMargin: number;
+  /** Seeds the order in which strategies take turns. */
+  readonly seed: number;
+  /** An earlier `--export-json` file to compare this run with. */
+  readonly compare?: string;
+  /** With `compare`: exit 1 when a row is significantly slower than before by more than this fraction. */
+  readonly failIfSlower?: number;
   /** Milliseconds the local server waits before each response. */
   readonly latency: number;
   /** Up to this many milliseconds more per response, drawn from a fixed seed. */
@@ -50,7 +63,7 @@ export interface BenchOptions {
   readonly limits: Partial<HttpLimits>;
   readonly workers?: number;
   readonly concurrency?: number;
-  /** Measure the strategies of a job in turns, a run each, rather than one after another. */
+  /** Measure the strategies of a job in turns, a run each, rather than one after another (the default). */
   readonly interleave: boolean;
   /**
    * The Redis the distributed strategies put their queues on; undefined: each set-up
@@ -71,11 +84,22 @@ export interface BenchOptions {
   readonly root: string;
 }
 
-/**
- * Fast strategies get more runs: the JIT keeps improving a run of 40 ms for a dozen
- * runs, and its median should not be taken before. Slow ones stop at `--runs`.
- */
+/** Fast strategies get more runs: a row of 40 ms needs a dozen to say anything about its spread. */
 const DEFAULT_MIN_TIME_S = 0.5;
+/** ±3 %: what a steady row reaches in a few runs on a shared 2-core machine. */
+const DEFAULT_PRECISION_PERCENT = 3;
+/** Seconds of measured runs per row after which precision is no reason for more. */
+const DEFAULT_TIME_BUDGET_S = 3;
+/** Run-to-run drift of a shared machine is a few percent: smaller differences are not results. */
+const DEFAULT_TIE_MARGIN_PERCENT = 3;
+const DEFAULT_SEED = 1;
+
+/** A percentage from 0 to 100, as a fraction. */
+function percent(value: string): number {
+  const number = nonNegativeNumber(value);
+  if (number > 100) throw new InvalidArgumentError(`'${value}' is not a percentage from 0 to 100.`);
+  return number / 100;
+}
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -141,9 +165,32 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--warmup <n>',
-      'runs before the measured ones, not counted (the first run is cold: see 1st run)',
+      'runs before the measured ones, not counted, the first one cold (default: until three in a row agree within 5 %, at most 0.5 s; 0: the cold run is measured)',
       nonNegativeInteger,
-      0,
+    )
+    .option(
+      '--precision <percent>',
+      "keep measuring a row until its typical time's 95 % interval is this narrow, ± (0: off)",
+      percent,
+      DEFAULT_PRECISION_PERCENT / 100,
+    )
+    .option(
+      '--time-budget <seconds>',
+      'measured time per row after which it gets no more runs for --precision, and may stop at 2 runs',
+      positiveNumber,
+      DEFAULT_TIME_BUDGET_S,
+    )
+    .option(
+      '--tie-margin <percent>',
+      'strategies differ only when the interval of their ratio lies wholly beyond this margin',
+      percent,
+      DEFAULT_TIE_MARGIN_PERCENT / 100,
+    )
+    .option(
+      '--seed <n>',
+      'seeds the order strategies take turns in',
+      nonNegativeInteger,
+      DEFAULT_SEED,
     )
     .option(
       '--size <factor>',
@@ -174,9 +221,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--interleave',
-      'measure the strategies of a job taking turns, a run each, so a machine whose speed drifts treats them alike',
-      false,
+      'measure the strategies of a job taking turns, a run each, in a seeded shuffled order, so a machine whose speed drifts treats them alike (the default)',
+      true,
     )
+    .option('--no-interleave', 'measure one strategy after another instead')
     .option(
       '--sweep <setting=values>',
       `run everything once per value, e.g. workers=1,2,5,10,20,50 (settings: ${Object.keys(sweepParameters).join(', ')})`,
@@ -187,6 +235,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'write every result, with every run time, to a JSON file (hyperfine format)',
     )
     .option('--export-markdown <file>', 'write the result tables as Markdown, for a README')
+    .option(
+      '--compare <file>',
+      'compare with an earlier --export-json file of the same jobs and inputs: faster, slower or same, per row',
+    )
+    .option(
+      '--fail-if-slower <percent>',
+      'with --compare, exit 1 when a row is significantly slower than before by more than this',
+      percent,
+    )
     .option('--report <dir>', 'write an HTML report with charts and timelines to <dir>/index.html')
     .option(
       '--timeline <strategy>',
@@ -199,12 +256,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     );
   addDownloadOptions(program);
   parseCommandLine(program, argv);
-  type Parsed = Omit<BenchOptions, 'jobs' | 'minTime' | 'limits'> &
-    DownloadFlags & { job?: BenchJobName[]; minTime: number; distributed: boolean };
+  type Parsed = Omit<BenchOptions, 'jobs' | 'minTime' | 'limits' | 'warmup' | 'budgetMs'> &
+    DownloadFlags & {
+      job?: BenchJobName[];
+      minTime: number;
+      warmup?: number;
+      timeBudget: number;
+      distributed: boolean;
+    };
   const parsed = program.opts<Parsed>();
   const {
     job,
     minTime,
+    warmup,
+    timeBudget,
     distributed,
     sitesFile,
     connectTimeout,
@@ -213,6 +278,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     maxBytes,
     ...rest
   } = parsed;
+  if (rest.failIfSlower !== undefined && rest.compare === undefined) {
+    failUsage('--fail-if-slower needs --compare <file>: slower than what?');
+  }
   const redis = rest.redis ?? redisFromEnvironment();
   if (rest.remoteWorkers && !redis) {
     failUsage('--remote-workers needs the Redis the workers wait on: name it with --redis <url>');
@@ -224,6 +292,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     sites: rest.sites ?? sitesFile,
     jobs: job,
     minTime: minTime * 1000,
+    warmup: warmup ?? 'steady',
+    budgetMs: timeBudget * 1000,
     limits: limitsFrom(parsed),
   };
 }

@@ -85,10 +85,12 @@ function linkDependencies(dir: string): void {
     symlinkSync(realpathSync(source), join(dir, 'node_modules', name));
   }
   shim(join(dir, 'node_modules/.bin/tsc'), join(repository, 'node_modules/typescript/bin/tsc'));
-  shim(
-    join(dir, 'node_modules/.bin/speedup-bundle-worker'),
-    join(repository, 'packages/shared-core/bin/speedup-bundle-worker.js'),
-  );
+  for (const bin of ['speedup-build', 'speedup-bundle-worker']) {
+    shim(
+      join(dir, 'node_modules/.bin', bin),
+      join(repository, 'packages/shared-core/bin', `${bin}.js`),
+    );
+  }
 }
 
 /** Generates `strategy` into `root`, checks its files are formatted and lint-free, and runs its own build script. */
@@ -104,9 +106,15 @@ async function generateAndBuild(root: string, strategy: NewStrategy): Promise<St
   const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     scripts: { build: string };
   };
+  // Outside this workspace there is no turbo to build shared-core with, and it is built
+  // already: speedup-build does nothing inside a turbo task, and this says it is in one.
   await run('sh', ['-c', scripts.build], {
     cwd: dir,
-    env: { ...process.env, PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}` },
+    env: {
+      ...process.env,
+      PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}`,
+      TURBO_HASH: 'generated-package-test',
+    },
   });
   const pkg = readStrategyPackage(dir);
   if (!pkg) throw new Error(`${dir} was generated without a "speedup" field`);
@@ -174,6 +182,7 @@ describe('pnpm new-strategy', () => {
       packageName: '@speedup/demo-io-pool',
       workload: 'io',
       model: 'threads',
+      isolation: 'thread',
       reference: false,
     });
     const readme = readFileSync(join(ioThreadPool.dir, 'README.md'), 'utf8');
@@ -185,6 +194,33 @@ describe('pnpm new-strategy', () => {
     ]);
     expect(readme).toMatch(/^\| threads +\| the operating system +\| many: Node has no GIL \|$/m);
     expect(readme).toContain('pnpm bench --only io-sync,demo-io-pool');
+  });
+
+  it('copies its template, with only the names filled in', () => {
+    const template = join(repository, 'templates/io-pool');
+    // Files without a name in them are the template's, byte for byte.
+    for (const path of ['src/worker.ts', 'test/conformance.test.ts', 'tsconfig.json']) {
+      expect(readFileSync(join(ioThreadPool.dir, path), 'utf8'), path).toBe(
+        readFileSync(join(template, path), 'utf8'),
+      );
+    }
+    for (const pkg of [cpuSequential, ioThreadPool]) {
+      for (const path of Object.keys(strategyFiles(pkg))) {
+        expect(readFileSync(join(pkg.dir, path), 'utf8'), `${pkg.name}/${path}`).not.toMatch(
+          /template-|<!-- who decides|<!-- how many/,
+        );
+      }
+    }
+    // A pool depends on the versions shared-core uses, so the workspace has one of each.
+    type Manifest = { dependencies: Record<string, string> };
+    const dependenciesOf = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest).dependencies;
+    const sharedCore = dependenciesOf(join(repository, 'packages/shared-core'));
+    expect(dependenciesOf(ioThreadPool.dir)).toEqual({
+      '@speedup/shared-core': 'workspace:*',
+      undici: sharedCore.undici,
+      workerpool: sharedCore.workerpool,
+    });
   });
 
   it('refuses to write over a package that exists', () => {
@@ -204,12 +240,21 @@ describe('pnpm new-strategy', () => {
       workload: 'io',
       model: 'threads+async',
     });
-    expect(findStrategies(workspace).map((pkg) => [pkg.name, pkg.workload, pkg.model])).toEqual([
-      ['demo-cpu-pool', 'cpu', 'processes'],
-      ['demo-io-new', 'io', 'threads+async'],
-      ['demo-io-pool', 'io', 'threads'],
-      ['demo-x', 'cpu', 'sequential'],
+    expect(
+      findStrategies(workspace).map((pkg) => [pkg.name, pkg.workload, pkg.model, pkg.isolation]),
+    ).toEqual([
+      ['demo-cpu-pool', 'cpu', 'processes', 'process'],
+      ['demo-io-new', 'io', 'threads+async', 'none'],
+      ['demo-io-pool', 'io', 'threads', 'thread'],
+      ['demo-x', 'cpu', 'sequential', 'none'],
     ]);
+    // Declared, not left to the default: the author sees where to change it.
+    for (const pkg of findStrategies(workspace)) {
+      const { speedup } = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as {
+        speedup: { isolation?: string };
+      };
+      expect(speedup.isolation, pkg.name).toBe(pkg.isolation);
+    }
     // A model the seed's table does not know leaves its row for the author to fill in.
     expect(readFileSync(join(ioNewModel.dir, 'README.md'), 'utf8')).toMatch(
       /^\| threads\+async \| <!-- who decides/m,

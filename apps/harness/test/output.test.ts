@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withComparisons } from '../src/benchmark/comparisons.js';
 import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
 import { summarize } from '../src/benchmark/stats.js';
 import { crossovers } from '../src/benchmark/sweep.js';
@@ -14,6 +15,10 @@ const options: BenchOptions = {
   minTime: 0,
   interleave: false,
   warmup: 1,
+  precision: 0.03,
+  budgetMs: 3000,
+  tieMargin: 0.03,
+  seed: 1,
   latency: 25,
   jitter: 0,
   pages: 160,
@@ -66,20 +71,46 @@ describe('warnings', () => {
 });
 
 describe('verdict', () => {
-  it('names the fastest model in the article’s terms and the others’ speed-ups', () => {
-    const result: BenchResult = {
-      options,
-      cores: 2,
-      rows: [
-        row('cpu-sync', 'sequential', [1000], { speedup: 1, reference: true }),
-        row('cpu-threading', 'threads', [510], { speedup: 1.96 }),
-        row('cpu-asyncio', 'async', [1005], { speedup: 0.99 }),
-        row('cpu-broken', 'processes', [100], { speedup: 10, ok: false }),
-      ],
-    };
-    expect(verdict(result)).toEqual([
-      'CPU-bound (fib): threading (cpu-threading) fastest, 1.96x vs sync (in CPython the GIL makes threads slower than sync here; Node threads run in parallel); asyncio (cpu-asyncio) 0.99x.',
-    ]);
+  /** Rows compared with the first, the reference, as the schedule compares them. */
+  const judged = (...rows: BenchRow[]): BenchResult => {
+    const [reference] = rows;
+    const baseline = { reference, cores: 2, ceiling: 1.9, latencyMs: undefined, items: 20 };
+    return { options, cores: 2, rows: rows.map((each) => withComparisons(each, baseline)) };
+  };
+  const sync = row('cpu-sync', 'sequential', [1000, 1010, 990, 1005], { reference: true });
+
+  it('ties what differs less than the margin, names the fastest and what gains nothing', () => {
+    const lines = verdict(
+      judged(
+        sync,
+        row('cpu-threading', 'threads', [510, 505, 515, 508]),
+        row('cpu-multiprocessing', 'processes', [512, 500, 520, 506]),
+        row('cpu-asyncio', 'async', [1005, 995, 1012, 998]),
+        row('cpu-broken', 'processes', [100, 101], { ok: false }),
+      ),
+    );
+    expect(lines[0]).toMatch(
+      /^CPU-bound \(fib\): cpu-threading ≈ cpu-multiprocessing fastest, 1\.9\dx \(1\.\d\d–\d\.\d\d\) and 1\.9\dx \(1\.\d\d–\d\.\d\d\) vs cpu-sync \(in CPython the GIL makes threads slower than sync here; Node threads run in parallel\); cpu-asyncio ≈ cpu-sync \(no gain: one thread computes\)\.$/,
+    );
+    expect(lines[0]).not.toContain('cpu-broken');
+    expect(lines[1]).toMatch(/Holm's correction for the 6 comparisons/);
+  });
+
+  it('names one fastest when it is faster than the others beyond the margin', () => {
+    const [line] = verdict(
+      judged(
+        sync,
+        row('cpu-threading', 'threads', [510, 505, 515, 508]),
+        row('cpu-multiprocessing', 'processes', [600, 590, 605, 598]),
+      ),
+    );
+    expect(line).toMatch(/^CPU-bound \(fib\): cpu-threading fastest, 1\.9\dx/);
+    expect(line).toMatch(/; cpu-multiprocessing 1\.6\dx \(1\.\d\d–1\.\d\d\)\.$/);
+  });
+
+  it('says nothing is faster than the reference when nothing is', () => {
+    const [line] = verdict(judged(sync, row('cpu-asyncio', 'async', [1005, 995, 1012, 998])));
+    expect(line).toBe('CPU-bound (fib): cpu-sync ≈ cpu-asyncio: nothing is faster than cpu-sync.');
   });
 });
 
@@ -167,7 +198,7 @@ describe('tables', () => {
   it('exports the same table as Markdown', () => {
     const markdown = renderMarkdown(result);
     expect(markdown).toMatch(
-      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; 3 runs, after 1 warm-up run\n\n\| strategy \| job \| model \|/,
+      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; the cold run apart, 1 warm-up run, 3 runs, more to ±3 % within 3 s\n\n\| strategy \| job \| model \|/,
     );
     expect(markdown).toContain('| cpu-sync | fib | sequential | 2 | 1.00 s |');
     expect(markdown).toContain('| DIFF (1) |');

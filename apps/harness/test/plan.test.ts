@@ -33,6 +33,10 @@ const options = (overrides: Partial<BenchOptions> = {}): BenchOptions => ({
   minTime: 0,
   interleave: false,
   warmup: 1,
+  precision: 0.03,
+  budgetMs: 3000,
+  tieMargin: 0.03,
+  seed: 1,
   latency: 25,
   pages: 160,
   size: 1,
@@ -52,11 +56,10 @@ describe('planBench', () => {
     ]);
   });
 
-  it('keeps the reference for diffing when --only leaves it out', () => {
+  it('measures the reference alongside when --only leaves it out: the diff and every speed-up need it', () => {
     const [download] = planBench(found, options({ only: ['io-threading'] }));
-    expect(download?.contenders.map((c) => c.label)).toEqual(['io-threading']);
+    expect(download?.contenders.map((c) => c.label)).toEqual(['io-sync', 'io-threading']);
     expect(download?.reference.name).toBe('io-sync');
-    expect(download?.referenceSelected).toBe(false);
   });
 
   it('narrows by workload and job', () => {
@@ -81,6 +84,7 @@ describe('planBench', () => {
       options({ only: ['cpu-asyncio', 'cpu-asyncio:await-per-call'], jobs: ['fib'] }),
     );
     expect(fib?.contenders.map((c) => [c.label, c.variant])).toEqual([
+      ['cpu-sync', undefined],
       ['cpu-asyncio', undefined],
       ['cpu-asyncio:await-per-call', 'await-per-call'],
     ]);
@@ -126,7 +130,10 @@ describe('opt-in lanes', () => {
       'cpu-asyncio',
       'cpu-threading',
     ]);
-    expect(labels(planBench(laned, options({ only: ['py-cpu-sync'] })))).toEqual(['py-cpu-sync']);
+    expect(labels(planBench(laned, options({ only: ['py-cpu-sync'] })))).toEqual([
+      'cpu-sync',
+      'py-cpu-sync',
+    ]);
   });
 
   it("adds a lane's strategies to whatever else is selected", () => {
@@ -138,6 +145,6 @@ describe('opt-in lanes', () => {
     ]);
     expect(
       labels(planBench(laned, options({ only: ['cpu-threading'], lanes: ['distributed'] }))),
-    ).toEqual(['cpu-threading', 'cpu-distributed']);
+    ).toEqual(['cpu-sync', 'cpu-threading', 'cpu-distributed']);
   });
 });

@@ -1,4 +1,5 @@
 import type { BenchJobName, Model, TaskEvent, Workload } from '@speedup/shared-core';
+import { withComparisons } from '../src/benchmark/comparisons.js';
 import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
 import { summarize } from '../src/benchmark/stats.js';
 import type { BenchOptions } from '../src/options.js';
@@ -119,7 +120,26 @@ export function fixtureRow(shape: RowShape): BenchRow {
     ok,
     events,
     parameters: { concurrency: String(shape.concurrency), ...shape.parameters },
+    ...(shape.model === 'sequential' ? { reference: true } : {}),
   };
+}
+
+/** Speed-ups and efficiencies against each job's reference, as the schedule adds them. */
+function compared(rows: readonly BenchRow[]): BenchRow[] {
+  return rows.map((row) =>
+    withComparisons(row, {
+      reference: rows.find(
+        (each) =>
+          each.reference &&
+          each.job === row.job &&
+          each.parameters.workers === row.parameters.workers,
+      ),
+      cores: CORES,
+      ceiling: 1.9,
+      latencyMs: LATENCY_MS,
+      items: row.job === 'download' ? PAGES : 20,
+    }),
+  );
 }
 
 export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOptions {
@@ -128,6 +148,10 @@ export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
     minTime: 0,
     interleave: false,
     warmup: 1,
+    precision: 0.03,
+    budgetMs: 3000,
+    tieMargin: 0.03,
+    seed: 1,
     latency: LATENCY_MS,
     pages: PAGES,
     size: 1,
@@ -230,7 +254,7 @@ function rowsAt(workers: number, sweep: boolean): BenchRow[] {
       error: 'worker exited with code 1',
     },
   ];
-  return shapes.map((shape) => fixtureRow({ ...shape, parameters }));
+  return compared(shapes.map((shape) => fixtureRow({ ...shape, parameters })));
 }
 
 export const SWEPT_WORKERS = [1, 2, 4, 8];
@@ -245,6 +269,7 @@ export function syntheticResult(): BenchResult {
     rows: SWEPT_WORKERS.flatMap((workers) => rowsAt(workers, true)),
     options: fixtureOptions(),
     cores: CORES,
+    parallelCeiling: 1.9,
     latencyMs: LATENCY_MS,
     sweep: { parameter: 'workers', values: SWEPT_WORKERS },
   };
@@ -252,7 +277,13 @@ export function syntheticResult(): BenchResult {
 
 /** The same shapes without a sweep, at a pool of 4. */
 export function unsweptResult(): BenchResult {
-  return { rows: rowsAt(4, false), options: fixtureOptions(), cores: CORES, latencyMs: LATENCY_MS };
+  return {
+    rows: rowsAt(4, false),
+    options: fixtureOptions(),
+    cores: CORES,
+    parallelCeiling: 1.9,
+    latencyMs: LATENCY_MS,
+  };
 }
 
 /** Thousands of tasks: sequential, across a pool, and all overlapping on one async lane. */

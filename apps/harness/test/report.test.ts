@@ -3,7 +3,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastestCorrect } from '../src/output/describe-row.js';
 import { renderReport, writeReport } from '../src/report/html.js';
 import { EXACT_TASK_LIMIT } from '../src/report/timeline-chart.js';
 import {
@@ -46,7 +45,7 @@ describe('the HTML report', () => {
     expect(html).toContain('https://example.com/, http://example.org/');
   });
 
-  it('draws a bar chart per job, with every strategy, its result, and the fastest correct one marked', () => {
+  it('draws a bar chart per job, with every strategy, its result, a dot per run, and only what the verdict supports marked fastest', () => {
     const html = renderReport(unsweptResult(), { generatedAt });
     for (const job of ['download', 'sum-of-squares', 'fib']) {
       expect(html).toContain(`data-chart="bars" data-job="${job}"`);
@@ -57,14 +56,24 @@ describe('the HTML report', () => {
     expect(fib).toMatch(/<rect class="bar differs"/);
     expect(fib).toMatch(/class="differs-label">DIFF</);
     expect(fib).toContain('FAILED: worker exited with code 1');
-    expect(count(fib, /class="bar fastest"/g)).toBe(1);
-    const fastestRow = fib.slice(fib.lastIndexOf('<g class="bar-row"', fib.indexOf('bar fastest')));
-    expect(fastestRow).toMatch(/^<g class="bar-row" data-strategy="cpu-sync">/);
+    expect(count(fib, /<circle class="run"/g)).toBe(6);
+    // The one correct row beat nothing, and a wrong answer is never the fastest.
+    expect(count(fib, /class="bar fastest"/g)).toBe(0);
+    const download = figure(html, 'bars', 'download');
+    expect(count(download, /class="bar fastest"/g)).toBe(1);
+    const fastestRow = download.slice(
+      download.lastIndexOf('<g class="bar-row"', download.indexOf('bar fastest')),
+    );
+    expect(fastestRow).toMatch(/^<g class="bar-row" data-strategy="io-asyncio">/);
   });
 
-  it('picks the fastest row whose results are right', () => {
-    const rows = unsweptResult().rows.filter((row) => row.job === 'fib');
-    expect(fastestCorrect(rows)?.strategy).toBe('cpu-sync');
+  it('draws each speed-up with its interval, and the machine ceiling for CPU jobs', () => {
+    const html = renderReport(unsweptResult(), { generatedAt });
+    const squares = figure(html, 'speedups', 'sum-of-squares');
+    expect(count(squares, /<g class="speedup-row"/g)).toBe(3);
+    expect(count(squares, /<path class="interval"/g)).toBe(3);
+    expect(squares).toContain('machine ceiling 1.90x');
+    expect(figure(html, 'speedups', 'download')).not.toContain('machine ceiling');
   });
 
   it('draws a timeline per strategy and job: a lane per worker, a box per task, coloured by what it did', () => {

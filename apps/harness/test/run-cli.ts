@@ -22,12 +22,14 @@ export function benchHyperfine(
   });
 }
 
-/** Measured runs only, no warm-up and no time budget: for tests of what the harness does, not of how fast. */
+/** Exactly this many measured runs, no warm-up, no time or precision goal: for tests of what the harness does, not of how fast. */
 export const runsOnly = (runs: number) => [
   '--runs',
   String(runs),
   '--min-time',
   '0',
   '--warmup',
+  '0',
+  '--precision',
   '0',
 ];

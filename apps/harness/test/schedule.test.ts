@@ -2,7 +2,12 @@ import { fileURLToPath } from 'node:url';
 import type { CpuInput, CpuResult } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, SetupRequest } from '../src/benchmark/child-process/messages.js';
-import type { Measurer, MeasuringSession } from '../src/benchmark/measure.js';
+import {
+  type Measurer,
+  type MeasuringSession,
+  nextRun,
+  type RunPlan,
+} from '../src/benchmark/measure.js';
 import { runBench } from '../src/benchmark/schedule.js';
 import { type BenchOptions, parseBenchOptions } from '../src/options.js';
 
@@ -40,6 +45,7 @@ function fakeMeasurer(): { measurer: Measurer; started: { strategy: string; size
         kill: () => {},
       };
     },
+    parallelCeiling: async () => 1.9,
   };
   return { measurer, started };
 }
@@ -53,6 +59,10 @@ const optionsOf = (...args: string[]): BenchOptions =>
     '--runs',
     '2',
     '--min-time',
+    '0',
+    '--warmup',
+    '0',
+    '--precision',
     '0',
     '--root',
     root,
@@ -79,7 +89,7 @@ describe('the benchmark schedule, driven without starting a process', () => {
     expect(result.rows.filter((row) => !row.reference).every((row) => row.ok)).toBe(true);
   });
 
-  it('runs an unselected reference once for its results, not once per sweep value', async () => {
+  it('measures an unselected reference alongside, once across the sweep', async () => {
     const { measurer, started } = fakeMeasurer();
     const result = await runBench(optionsOf('--only', 'cpu-threading', '--sweep', 'workers=1,2'), {
       measurer,
@@ -89,7 +99,13 @@ describe('the benchmark schedule, driven without starting a process', () => {
       'cpu-threading',
       'cpu-threading',
     ]);
-    expect(result.rows.map((row) => row.strategy)).toEqual(['cpu-threading', 'cpu-threading']);
+    expect(result.rows.map((row) => row.strategy)).toEqual([
+      'cpu-sync',
+      'cpu-threading',
+      'cpu-sync',
+      'cpu-threading',
+    ]);
+    expect(result.parallelCeiling).toBe(1.9);
   });
 
   it('measures the reference again at every size, since its input changes', async () => {
@@ -103,5 +119,67 @@ describe('the benchmark schedule, driven without starting a process', () => {
       { strategy: 'cpu-sync', size: 100_000 },
       { strategy: 'cpu-threading', size: 100_000 },
     ]);
+  });
+});
+
+describe('how many runs a row gets', () => {
+  const record = (workMs: number, warmup: boolean): RunRecord => ({
+    warmup,
+    workMs,
+    userMs: 0,
+    systemMs: 0,
+    loopDelay: { p50: 0, p99: 0, max: 0 },
+    results: [],
+    events: [],
+  });
+  const plan: RunPlan = {
+    warmup: 'steady',
+    runs: 3,
+    minTimeMs: 0,
+    precision: 0.03,
+    budgetMs: 3000,
+  };
+  /** Takes runs of the given times until `nextRun` says stop; returns what each run was. */
+  const take = (times: readonly number[], over: RunPlan = plan) => {
+    const done: RunRecord[] = [];
+    for (const time of times) {
+      const kind = nextRun(over, done);
+      if (!kind) break;
+      done.push(record(time, kind === 'warmup'));
+    }
+    return {
+      kinds: done.map((run) => (run.warmup ? 'w' : 'm')).join(''),
+      more: nextRun(over, done),
+    };
+  };
+
+  it('keeps the cold run apart and warms a fast row up until three runs agree within 5 %', () => {
+    const fast = [110, 60, 52, 47, 46, 45.5, 45, 45.2, 45.1, 45.3, 45.2, 45.1];
+    // 47, 46 and 45.5 agree within 5 %: measuring starts there, and the runs are steady
+    // enough that --runs is all they need.
+    expect(take(fast).kinds).toBe('wwwwwwmmm');
+  });
+
+  it('counts a slow cold run as all the warm-up it needs', () => {
+    expect(take([4210, 4200, 4195, 4205], { ...plan, budgetMs: 20_000 }).kinds).toBe('wmmm');
+  });
+
+  it('stops a steady row at --runs, and gives a noisy one more until the budget is spent', () => {
+    expect(take([100, 100, 101, 100, 99, 100, 100, 100]).kinds).toBe('wwwwmmm');
+    const noisy = [100, 100, 101, 100, 80, 120, 95, 130, 70, 110, 90, 125, 85, 100];
+    const { kinds } = take(noisy, { ...plan, budgetMs: 700 });
+    // Seven runs add up to 695 ms, short of the budget; the eighth passes it.
+    expect(kinds).toBe(`wwww${'m'.repeat(8)}`);
+  });
+
+  it('lets the budget cut --runs short for a slow row, but never below two runs', () => {
+    expect(take([4210, 4200, 4195, 4205], { ...plan, budgetMs: 3000 }).kinds).toBe('wmm');
+    expect(take([4210, 4200, 4195], { ...plan, budgetMs: 1 }).more).toBeUndefined();
+  });
+
+  it('does exactly what --warmup 0 --precision 0 say: the cold run counts, and --runs runs', () => {
+    const { kinds, more } = take([110, 60, 52, 50], { ...plan, warmup: 0, precision: 0 });
+    expect(kinds).toBe('mmm');
+    expect(more).toBeUndefined();
   });
 });

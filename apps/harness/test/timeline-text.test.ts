@@ -101,7 +101,7 @@ describe('pnpm bench --timeline and --report', () => {
     ],
     [
       ['--only', 'cpu-asyncio:await-per-call', '--timeline', 'cpu-asyncio'],
-      /^error: --timeline: 'cpu-asyncio' is not measured in this run \(measured: cpu-asyncio:await-per-call\)/,
+      /^error: --timeline: 'cpu-asyncio' is not measured in this run \(measured: cpu-sync, cpu-asyncio:await-per-call\)/,
     ],
     [['--report'], /^error: option '--report <dir>' argument missing/],
   ])('%j: one line naming the problem, exit code 2, nothing run', (args, message) => {

@@ -37,8 +37,10 @@ export default defineStrategy({
 
     return {
       concurrency: 1,
-      // Like `asyncio.gather(*tasks)`: create every task, then wait for all of them. Each
-      // task gets its own turn of the event loop, as asyncio schedules each task.
+      // Like `asyncio.gather(*tasks)`: create every task, then wait for all of them. Every
+      // task waits for the event loop's next turn, and that turn comes for all of them at
+      // once: they run back to back within it, as asyncio runs every ready task in one
+      // pass of its loop. No timer and no I/O callback gets in between two of them.
       run: ({ job, items }, { signal, onTask }) =>
         Promise.all(
           items.map(async (n, index) => {

@@ -14,6 +14,22 @@ describe('cpu-asyncio', () => {
     expect(mostAtOnce(events)).toBe(1);
   });
 
+  it('runs every task in the same turn of the event loop: a timer never fires between two', async () => {
+    const events: TaskEvent[] = [];
+    const ticks: number[] = [];
+    // A 5 ms timer would fire between tasks of 20 ms or more if any task let the loop turn.
+    const timer = setInterval(() => ticks.push(performance.timeOrigin + performance.now()), 5);
+    try {
+      await cpuAsyncio.run(fibInput(27, 8), { onTask: (event) => events.push(event) });
+    } finally {
+      clearInterval(timer);
+    }
+    const first = Math.min(...events.map((event) => event.start));
+    const last = Math.max(...events.map((event) => event.end));
+    expect(last - first).toBeGreaterThan(40);
+    expect(ticks.filter((tick) => tick > first && tick < last)).toEqual([]);
+  });
+
   it('computes the same values when fib awaits every call', async () => {
     const plain = await cpuAsyncio.run(fibInput(20, 4));
     const awaiting = await cpuAsyncio.run(fibInput(20, 4), { variant: 'await-per-call' });

@@ -19,7 +19,7 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      // Like `pool.map(cpu_bound, numbers)`: every item goes to the pool at once.
+      // Like `pool.map(cpu_bound, numbers)`: each process takes the next item when free.
       run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
       close: () => pool.terminate(),
     };

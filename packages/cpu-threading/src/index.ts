@@ -20,7 +20,7 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      // Every item goes to the pool at once; each thread takes the next as soon as it is free.
+      // Each thread takes the next item as soon as it is free, until none is left.
       run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
       close: () => pool.terminate(),
     };

@@ -19,7 +19,7 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      // Every URL goes to the pool at once; each process takes the next one when free.
+      // Like `pool.map(download_site, sites)`: each process takes the next URL when free.
       run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
       close: () => pool.terminate(),
     };

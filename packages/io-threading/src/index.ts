@@ -21,8 +21,8 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      // Like `executor.map(download_site, sites)`: every URL goes to the pool at once,
-      // and each thread takes the next one as soon as it is free.
+      // Like `executor.map(download_site, sites)`: each thread takes the next URL as soon
+      // as it is free, so at most `workers` pages are in flight.
       run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
       close: () => pool.terminate(),
     };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
+import { deathOf, dieDownloading } from './crash.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
 import type { PageError, PageResult } from './types.js';
@@ -107,6 +108,11 @@ function get(
 /**
  * Downloads one page and describes it as a `PageResult`. A failed page is a result too,
  * with `error` set; only an abort rejects.
+ *
+ * Test-only: a crash page (`speedup-crash:exit`, `…:throw-later`, `…:out-of-memory`,
+ * `…:kill`, made by `crashPage` in crash.ts) is not downloaded; it ends the worker thread
+ * or process running it and never settles. Only the conformance suite passes one, and only
+ * to strategies that download in workers.
  */
 export async function downloadPage(
   session: HttpSession,
@@ -123,6 +129,8 @@ export async function downloadPage(
     // hundreds of listeners are expected here, not a leak.
     setMaxListeners(0, signal);
   }
+  const death = deathOf(url);
+  if (death) return dieDownloading(death);
   let target = new URL(url);
   try {
     for (let redirects = 0; ; redirects++) {

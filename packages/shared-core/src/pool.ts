@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
-import { clock, report, type Timed } from './tasks.js';
+import { clock, LOST_WORKER, report, type Timed } from './tasks.js';
 import type { RunOptions } from './types.js';
 
 /**
@@ -84,7 +84,7 @@ export async function mapOnPool<Item, Result>(
         results[index] = report(index, (await task) as Timed<Result>, onTask);
       } catch (error) {
         signal.throwIfAborted();
-        onTask?.({ index, worker: 'lost worker', start: started, end: clock() });
+        onTask?.({ index, worker: LOST_WORKER, start: started, end: clock() });
         results[index] = whenWorkerDies(item, error);
       } finally {
         inFlight.delete(task);

@@ -12,8 +12,9 @@ import type {
 
 /**
  * The contract every strategy package meets. A package that default-exports a value
- * made by `defineStrategy` and declares `"speedup": { "workload", "model" }` in its
- * package.json is found and run by the harness; nothing else needs editing.
+ * made by `defineStrategy` and declares `"speedup": { "workload", "model", "isolation" }`
+ * in its package.json (see `StrategyManifest`) is found and run by the harness; nothing
+ * else needs editing.
  */
 
 interface Definition<W extends 'io' | 'cpu', Input, Result> {

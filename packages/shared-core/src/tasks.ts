@@ -17,6 +17,9 @@ export function workerLabel(): string {
   return isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
 }
 
+/** The worker of a task whose worker died before answering for it: the task has no span of its own. */
+export const LOST_WORKER = 'lost worker';
+
 /** A task's value with where and when it ran. Plain data, so it crosses threads and processes. */
 export interface Timed<T> {
   readonly value: T;

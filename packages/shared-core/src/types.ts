@@ -45,7 +45,7 @@ export interface CpuInput {
 export interface TaskEvent {
   /** Position of the task's item in the input. */
   readonly index: number;
-  /** Who ran it: `thread 3`, or `pid 4242` for a process's main thread. */
+  /** Who ran it: `thread 3`, `pid 4242` for a process's main thread, or `lost worker` when its worker died first. */
   readonly worker: string;
   readonly start: number;
   readonly end: number;

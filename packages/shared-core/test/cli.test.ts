@@ -7,6 +7,7 @@ import {
   positiveInteger,
   siteUrls,
 } from '../src/cli.js';
+import { crashPage } from '../src/crash.js';
 
 describe('argument checks', () => {
   it('accepts positive whole numbers only', () => {
@@ -31,6 +32,8 @@ describe('argument checks', () => {
     ]);
     expect(() => siteUrls('file:///etc/passwd')).toThrow(/not an http or https URL/);
     expect(() => siteUrls('ftp://example.com/')).toThrow(/not an http or https URL/);
+    // The conformance suite's crash pages kill the worker downloading them: never a site.
+    expect(() => siteUrls(crashPage('kill'))).toThrow(/not an http or https URL/);
     expect(() => siteUrls('/etc/passwd')).toThrow(/not a valid URL/);
     expect(() => siteUrls('http//broken')).toThrow(/not a valid URL/);
     expect(() => siteUrls(' , ')).toThrow(/empty/);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,29 @@ describe('finding strategies', () => {
       reference: true,
     });
     expect(found.some((pkg) => pkg.name === 'shared-core')).toBe(false);
+  });
+
+  it('finds every strategy of this repository saying where its tasks run, not leaving it to the default', () => {
+    const declared = findStrategies(repositoryRoot).map((pkg) => {
+      const { speedup } = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as {
+        speedup: { isolation?: string };
+      };
+      return [pkg.name, speedup.isolation];
+    });
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        ['io-sync', 'none'],
+        ['io-asyncio', 'none'],
+        ['io-threading', 'thread'],
+        ['io-hybrid', 'thread'],
+        ['io-multiprocessing', 'process'],
+        ['cpu-sync', 'none'],
+        ['cpu-asyncio', 'none'],
+        ['cpu-threading', 'thread'],
+        ['cpu-multiprocessing', 'process'],
+      ]),
+    );
+    for (const [name, isolation] of declared) expect(isolation, name).toBeDefined();
   });
 
   it('finds any folder whose package.json has the field, and nothing else', () => {

@@ -37,6 +37,12 @@ export interface ServerStats {
   open: number;
   /** Most connections open at once since the last reset. */
   peakOpen: number;
+  /**
+   * Most connections open at once among those that carried a request since the last
+   * reset. Between a reset and the next read only one client sending requests, this is
+   * its own peak, whatever connections other clients hold open and idle.
+   */
+  peakActive: number;
   /** Requests each fault route began to answer (after the latency) since the last reset. */
   faults: Record<FaultName, number>;
   /** Body bytes the streaming fault routes (drip, huge) handed to sockets since the last reset. */
@@ -62,6 +68,11 @@ export class Stats {
   peakOpen = 0;
   faults = noFaults();
   streamedBytes = 0;
+  /** Counts resets, so a connection knows whether it carried a request since the last one. */
+  window = 0;
+  /** Open connections that carried a request in this window, and their peak. */
+  active = 0;
+  peakActive = 0;
 
   reset(): void {
     this.connections = 0;
@@ -69,16 +80,20 @@ export class Stats {
     this.peakOpen = this.open;
     this.faults = noFaults();
     this.streamedBytes = 0;
+    this.window++;
+    this.active = 0;
+    this.peakActive = 0;
   }
 
   snapshot(): ServerStats {
-    const { connections, requests, open, peakOpen, streamedBytes } = this;
+    const { connections, requests, open, peakOpen, peakActive, streamedBytes } = this;
     const faults = { ...this.faults };
     return {
       connections,
       requests,
       open,
       peakOpen,
+      peakActive,
       faults,
       streamedBytes,
       rss: process.memoryUsage.rss(),
@@ -191,7 +206,12 @@ export function createSite(
     stats.peakOpen = Math.max(stats.peakOpen, stats.open);
     socket.setTimeout(KEEP_ALIVE_SECONDS * 1000, () => socket.destroy());
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => stats.open--);
+    // The window in which this connection last carried a request.
+    let activeIn = -1;
+    socket.on('close', () => {
+      stats.open--;
+      if (activeIn === stats.window) stats.active--;
+    });
 
     let received = '';
     const queue: Queued[] = [];
@@ -224,6 +244,11 @@ export function createSite(
         const request = parseHead(received.slice(0, end));
         received = received.slice(end + 4);
         stats.requests++;
+        if (activeIn !== stats.window) {
+          activeIn = stats.window;
+          stats.active++;
+          stats.peakActive = Math.max(stats.peakActive, stats.active);
+        }
         queue.push({ due: performance.now() + latency.next(), request });
       }
       if (received.length > MAX_HEAD_BYTES) {

@@ -103,6 +103,33 @@ describe('site server', () => {
     expect(stats.connections).toBe(1);
   });
 
+  it("counts a client's own peak of connections, not the idle ones others hold open", async () => {
+    const idle = [
+      new Client(new URL(server.sites[0]).origin),
+      new Client(new URL(server.sites[1]).origin),
+    ];
+    const busy = [
+      new Client(new URL(server.sites[0]).origin),
+      new Client(new URL(server.sites[0]).origin),
+      new Client(new URL(server.sites[1]).origin),
+    ];
+    try {
+      // Another client's connections, opened before the window and left idle in it.
+      await Promise.all(idle.map((client) => get(server.sites[0], client)));
+      await server.resetStats();
+      await Promise.all(busy.map((client) => get(server.sites[0], client)));
+      const during = await server.stats();
+      expect(during.open).toBeGreaterThanOrEqual(5);
+      expect(during.peakActive).toBe(3);
+      // A connection used in an earlier window counts again once it carries a request.
+      await server.resetStats();
+      await get(server.sites[0], idle[0]);
+      expect((await server.stats()).peakActive).toBe(1);
+    } finally {
+      await Promise.all([...idle, ...busy].map((client) => client.close()));
+    }
+  });
+
   it('answers pipelined requests in order on one connection, then honours Connection: close', async () => {
     const reply = await rawExchange(
       server.sites[1],

@@ -1,29 +1,74 @@
+import { type Interval, logSample, ratioInterval, timeRatio } from './intervals.js';
 import type { BenchRow } from './result.js';
 
-/** Adds the figures that compare a row with its job's reference and with the I/O bound. */
-export function withComparisons(
-  row: BenchRow,
-  reference: BenchRow | undefined,
-  cores: number,
-  latencyMs: number | undefined,
-  items: number,
-): BenchRow {
+/** What every row of a job is compared with. */
+export interface Baseline {
+  readonly reference: BenchRow | undefined;
+  readonly cores: number;
+  /** The parallel ceiling for all cores; undefined when it was not measured. */
+  readonly ceiling: number | undefined;
+  /** The local server's latency, when it served the job. */
+  readonly latencyMs: number | undefined;
+  readonly items: number;
+}
+
+const scaled = ([low, high]: Interval, by: number): Interval => [low / by, high / by];
+
+/**
+ * What `workers` processes can give, read off the ceiling measured for all cores: 1 for
+ * one worker, the ceiling for all of them, in a straight line between.
+ */
+export function ceilingFor(workers: number, cores: number, ceiling: number): number {
+  const used = Math.min(workers, cores);
+  return cores < 2 ? 1 : 1 + ((ceiling - 1) * (used - 1)) / (cores - 1);
+}
+
+/** The interval of a row's typical time, for figures derived from it alone. */
+function timeInterval(times: readonly number[]): Interval | undefined {
+  const sample = logSample(times);
+  if (!sample) return undefined;
+  return ratioInterval({
+    estimate: sample.mean,
+    standardError: Math.sqrt(sample.variance / sample.n),
+    degreesOfFreedom: sample.n - 1,
+  });
+}
+
+/** Adds the figures that compare a row with its job's reference, the machine and the I/O bound. */
+export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
+  const { reference, cores, ceiling, latencyMs, items } = baseline;
   if (!row.summary || row.concurrency === undefined) return row;
   const measured = row.summary.median;
   const speedup = reference?.summary ? reference.summary.median / measured : undefined;
+  const speedupCi95 =
+    reference && reference !== row && !row.reference
+      ? timeRatio(reference.timesMs, row.timesMs)?.ci95
+      : undefined;
   if (row.workload === 'cpu') {
-    const efficiency =
-      speedup === undefined ? undefined : speedup / Math.min(row.concurrency, cores);
-    return { ...row, speedup, efficiency };
+    const workers = Math.min(row.concurrency, cores);
+    const possible = ceiling === undefined ? undefined : ceilingFor(workers, cores, ceiling);
+    return {
+      ...row,
+      speedup,
+      speedupCi95,
+      efficiency: speedup === undefined ? undefined : speedup / workers,
+      efficiencyCi95: speedupCi95 && scaled(speedupCi95, workers),
+      ofCeiling: speedup === undefined || possible === undefined ? undefined : speedup / possible,
+      ofCeilingCi95:
+        speedupCi95 && possible !== undefined ? scaled(speedupCi95, possible) : undefined,
+    };
   }
-  if (latencyMs === undefined) return { ...row, speedup };
+  if (latencyMs === undefined) return { ...row, speedup, speedupCi95 };
   const inFlight = Math.min(row.concurrency, items);
   const boundMs = Math.ceil(items / inFlight) * latencyMs;
+  const time = timeInterval(row.timesMs);
   return {
     ...row,
     speedup,
+    speedupCi95,
     boundMs,
     efficiency: boundMs / measured,
+    efficiencyCi95: time && [boundMs / time[1], boundMs / time[0]],
     overheadPerPageUs: ((measured - boundMs) / items) * 1000,
   };
 }

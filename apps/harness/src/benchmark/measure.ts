@@ -5,6 +5,7 @@ import {
   type RunRecord,
   type SetupRequest,
 } from './child-process/messages.js';
+import { relativePrecision } from './intervals.js';
 
 /**
  * How a strategy's runs are taken: set up, warm-up runs, measured runs until the plan is
@@ -20,6 +21,9 @@ export type Progress = Omit<Extract<ChildMessage, { type: 'progress' }>, 'type'>
 
 export interface MeasureOptions {
   readonly signal?: AbortSignal;
+  /** Called before and after each run, to read what the local server saw of that run alone. */
+  readonly beforeRun?: () => Promise<void>;
+  readonly afterRun?: () => Promise<void>;
   readonly onProgress?: (progress: Progress) => void;
   /** Environment variables for the measuring process and every worker it starts. */
   readonly env?: Record<string, string>;
@@ -42,23 +46,92 @@ export interface MeasuringSession {
 /** Sets strategies up for measuring: the seam between scheduling runs and running them. */
 export interface Measurer {
   start(request: SetupRequest, options: MeasureOptions): Promise<MeasuringSession>;
+  /** What the machine's cores give independent processes (see ceiling.ts). */
+  parallelCeiling(cores: number, signal?: AbortSignal): Promise<number>;
 }
 
-/** Whether a strategy needs another measured run: fewer than `runs`, or less than `minTimeMs` measured. */
-export function needsMoreRuns(
-  done: readonly RunRecord[],
-  runs: number,
-  minTimeMs: number,
-): boolean {
-  const measured = done.filter((run) => !run.warmup);
-  const measuredMs = measured.reduce((sum, run) => sum + run.workMs, 0);
-  return measured.length < MAX_RUNS && (measured.length < runs || measuredMs < minTimeMs);
-}
-
+/**
+ * How a strategy's runs are taken. The first run is always cold (new connections, a JIT
+ * that has seen nothing) and is shown apart. Warm-up runs follow until the times are
+ * steady; then measured runs, at least `runs` of them and `minTimeMs` of work, and more
+ * while the typical time is known less precisely than `precision`, until `budgetMs` of
+ * measured work is spent. A steady row stops after a few runs, a noisy one gets more.
+ */
 export interface RunPlan {
-  readonly warmup: number;
+  /**
+   * Runs not counted, the first of them the cold one; `steady`: the cold run, then more
+   * until `STEADY_RUNS` in a row agree within `STEADY_SPREAD` or `WARMUP_BUDGET_MS` of
+   * warm-up has passed. With 0, the cold run is the first measured run.
+   */
+  readonly warmup: number | 'steady';
+  /** At least this many measured runs, unless `budgetMs` is spent first (never fewer than two). */
   readonly runs: number;
   readonly minTimeMs: number;
+  /** Relative half-width of the typical time's 95 % interval to aim for (0.02: ±2 %); 0 turns it off. */
+  readonly precision: number;
+  /** Measured work after which no more runs are added for precision, nor past two for `runs`. */
+  readonly budgetMs: number;
+}
+
+/** Three warm runs within 5 % of each other: the JIT has done most of what it will do. */
+export const STEADY_RUNS = 3;
+export const STEADY_SPREAD = 0.05;
+/** Warm-up stops here in any case: a run this long does not owe its speed to the JIT. */
+export const WARMUP_BUDGET_MS = 500;
+
+const sum = (runs: readonly RunRecord[]) => runs.reduce((total, run) => total + run.workMs, 0);
+/** What runs cost in time, with what each costs around its work (a tiny job's runs are mostly that). */
+const elapsed = (runs: readonly RunRecord[]) =>
+  runs.reduce((total, run) => total + Math.max(run.workMs, run.elapsedMs ?? 0), 0);
+
+function isSteady(warmups: readonly RunRecord[]): boolean {
+  if (warmups.length === 0) return false;
+  if (elapsed(warmups) >= WARMUP_BUDGET_MS || warmups.length >= MAX_RUNS) return true;
+  const lastWarm = warmups.slice(1).slice(-STEADY_RUNS);
+  if (lastWarm.length < STEADY_RUNS) return false;
+  const times = lastWarm.map((run) => run.workMs);
+  return Math.max(...times) / Math.min(...times) - 1 <= STEADY_SPREAD;
+}
+
+function needsMoreMeasured(measured: readonly RunRecord[], plan: RunPlan): boolean {
+  const count = measured.length;
+  const spent = elapsed(measured);
+  if (count >= MAX_RUNS) return false;
+  if (count < plan.runs && (count < 2 || spent < plan.budgetMs)) return true;
+  if (sum(measured) < plan.minTimeMs) return true;
+  return (
+    plan.precision > 0 &&
+    spent < plan.budgetMs &&
+    relativePrecision(measured.map((run) => run.workMs)) > plan.precision
+  );
+}
+
+/** What a strategy needs next, given the runs it has done: a warm-up run, a measured one, or nothing. */
+export function nextRun(
+  plan: RunPlan,
+  done: readonly RunRecord[],
+): 'warmup' | 'measured' | undefined {
+  const measured = done.filter((run) => !run.warmup);
+  if (measured.length === 0) {
+    const warmups = done.filter((run) => run.warmup);
+    const warming = plan.warmup === 'steady' ? !isSteady(warmups) : warmups.length < plan.warmup;
+    if (warming) return 'warmup';
+  }
+  return needsMoreMeasured(measured, plan) ? 'measured' : undefined;
+}
+
+/** One run, between the hooks that read what the server saw of it. */
+async function takeRun(
+  measuring: MeasuringSession,
+  runs: RunRecord[],
+  kind: 'warmup' | 'measured',
+  options: MeasureOptions,
+): Promise<void> {
+  await options.beforeRun?.();
+  const started = performance.now();
+  const record = await measuring.run(runs.length, kind === 'warmup');
+  runs.push({ ...record, elapsedMs: performance.now() - started });
+  await options.afterRun?.();
 }
 
 /** Sets a strategy up, runs it as `plan` says, one run after another, and closes it. */
@@ -71,9 +144,9 @@ export async function measureOneAfterAnother(
   const measuring = await measurer.start(request, options);
   try {
     const runs: RunRecord[] = [];
-    for (let run = 0; run < plan.warmup; run++) runs.push(await measuring.run(run, true));
-    while (needsMoreRuns(runs, plan.runs, plan.minTimeMs))
-      runs.push(await measuring.run(runs.length, false));
+    for (let kind = nextRun(plan, runs); kind; kind = nextRun(plan, runs)) {
+      await takeRun(measuring, runs, kind, options);
+    }
     return await finishReport(measuring, runs);
   } finally {
     measuring.kill();
@@ -102,46 +175,72 @@ export interface Turn {
   readonly onStart?: () => void;
 }
 
+/** A small seeded generator (mulberry32): the same seed gives the same order every time. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates, with `random` in [0, 1). */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
 /**
  * Measures several strategies taking turns: each is set up in its own process, then each
- * does one run while the others wait, round after round, until every one has what `plan`
- * asks for. A machine that gets faster or slower over the minutes of a benchmark then
- * treats them all alike, so their ratios hold. Idle pools wait without using a core.
- * Returns a report, or the error that ended it, per strategy, in the order given.
+ * does one run while the others wait, round after round, in an order shuffled afresh
+ * every round from `seed`, until every one has what `plan` asks for. A machine that gets
+ * faster or slower over the minutes of a benchmark then treats them all alike, and no
+ * strategy always runs right after the same other one, so their ratios hold. Idle pools
+ * wait without using a core. Returns a report, or the error that ended it, per
+ * strategy, in the order given.
  */
 export async function measureTakingTurns(
   measurer: Measurer,
   turns: readonly Turn[],
   plan: RunPlan,
+  seed: number,
 ): Promise<(MeasureReport | MeasureError)[]> {
-  const states: { measuring?: MeasuringSession; runs: RunRecord[]; error?: MeasureError }[] = [];
-  for (const { request, options, onStart } of turns) {
+  const states: {
+    measuring?: MeasuringSession;
+    runs: RunRecord[];
+    options: MeasureOptions;
+    error?: MeasureError;
+  }[] = [];
+  for (const { request, options = {}, onStart } of turns) {
     onStart?.();
     try {
-      states.push({ measuring: await measurer.start(request, options ?? {}), runs: [] });
+      states.push({ measuring: await measurer.start(request, options), runs: [], options });
     } catch (error) {
-      states.push({ runs: [], error: error as MeasureError });
+      states.push({ runs: [], options, error: error as MeasureError });
     }
   }
-  const take = async (state: (typeof states)[number], warmup: boolean) => {
-    if (!state.measuring || state.error) return;
-    try {
-      state.runs.push(await state.measuring.run(state.runs.length, warmup));
-    } catch (error) {
-      state.error = error as MeasureError;
-      state.measuring.kill();
-    }
-  };
+  const random = seededRandom(seed);
   try {
-    for (let round = 0; round < plan.warmup; round++) {
-      for (const state of states) await take(state, true);
-    }
-    const wanting = () =>
-      states.filter(
-        (state) => !state.error && needsMoreRuns(state.runs, plan.runs, plan.minTimeMs),
-      );
-    for (let round = wanting(); round.length > 0; round = wanting()) {
-      for (const state of round) await take(state, false);
+    const wanting = () => states.filter((state) => !state.error && nextRun(plan, state.runs));
+    const stopped = () => states.some((state) => state.options.signal?.aborted);
+    for (let round = wanting(); round.length > 0 && !stopped(); round = wanting()) {
+      for (const state of shuffled(round, random)) {
+        const kind = nextRun(plan, state.runs);
+        if (!state.measuring || !kind || stopped()) continue;
+        try {
+          await takeRun(state.measuring, state.runs, kind, state.options);
+        } catch (error) {
+          state.error = error as MeasureError;
+          state.measuring.kill();
+        }
+      }
     }
     return await Promise.all(
       states.map(async ({ measuring, runs, error }) => {

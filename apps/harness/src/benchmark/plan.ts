@@ -10,13 +10,15 @@ export interface Contender {
   readonly label: string;
 }
 
-/** One job and the strategies that run it, reference first. */
+/**
+ * One job and the strategies that run it, reference first. The reference is always
+ * measured with the others, selected or not: its results are what they must reproduce,
+ * and its times are what their speed-ups are measured against.
+ */
 export interface PlannedJob {
   readonly job: BenchJobName;
   /** The sequential strategy whose results every other strategy must reproduce. */
   readonly reference: StrategyPackage;
-  /** Whether the reference is benchmarked too, or only run once for its results. */
-  readonly referenceSelected: boolean;
   readonly contenders: readonly Contender[];
 }
 
@@ -86,15 +88,10 @@ export function planBench(found: readonly StrategyPackage[], options: BenchOptio
     }
     const isReference = (contender: Contender) =>
       contender.pkg === reference && contender.variant === undefined;
-    const referenceSelected = contenders.some(isReference);
     planned.push({
       job,
       reference,
-      referenceSelected,
-      contenders: [
-        ...contenders.filter(isReference),
-        ...contenders.filter((contender) => !isReference(contender)),
-      ],
+      contenders: [plain(reference), ...contenders.filter((contender) => !isReference(contender))],
     });
   }
   if (planned.length === 0)

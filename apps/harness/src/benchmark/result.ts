@@ -1,7 +1,7 @@
 import type { BenchJobName, Difference, Model, TaskEvent, Workload } from '@speedup/shared-core';
-import type { ServerStats } from '@speedup/site-server';
 import type { BenchOptions, Sweep } from '../options.js';
 import type { MeasureReport } from './child-process/messages.js';
+import type { Interval } from './intervals.js';
 import type { Summary } from './stats.js';
 
 /**
@@ -10,9 +10,17 @@ import type { Summary } from './stats.js';
  * exports and the report only read them.
  */
 
+/** What the local server saw of one strategy's runs, and of nothing else's. */
+export interface SocketCounts {
+  /** Connections it accepted during the strategy's runs. */
+  readonly connections: number;
+  /** The most connections open at once that carried the strategy's requests. */
+  readonly peakSockets: number;
+}
+
 /** A measurement, with what the local server saw of it when it served the job. */
 export interface Measured extends MeasureReport {
-  readonly sockets?: ServerStats;
+  readonly sockets?: SocketCounts;
 }
 
 /** Everything measured about one strategy on one job. Times are in milliseconds. */
@@ -23,6 +31,8 @@ export interface BenchRow {
   /** Whether this is the job's sequential reference, whose results the others must match. */
   readonly reference?: boolean;
   readonly job: BenchJobName;
+  /** The job's input in words (see `describeInput`): what `--compare` checks runs agree on. */
+  readonly input?: string;
   readonly workload: Workload;
   readonly model: Model;
   /** Tasks the strategy ran at once (pool size, in-flight limit, or 1). */
@@ -40,7 +50,7 @@ export interface BenchRow {
   /** Worst 99th-percentile event-loop delay of the measuring thread over the measured runs. */
   readonly loopDelayP99Ms?: number;
   readonly peakMemoryBytes?: number;
-  /** I/O on the local server: TCP connections it accepted from this strategy, over set-up and all runs. */
+  /** I/O on the local server: TCP connections it accepted from this strategy, over all its runs. */
   readonly connections?: number;
   /** I/O on the local server: the most connections open at once. */
   readonly peakSockets?: number;
@@ -53,11 +63,20 @@ export interface BenchRow {
   readonly ok: boolean;
   /** Reference median ÷ this median, when the reference was benchmarked too. */
   readonly speedup?: number;
+  /** 95 % interval of the speed-up (see intervals.ts); none for the reference itself, or below two runs. */
+  readonly speedupCi95?: Interval;
   /**
    * I/O: best possible time ÷ measured. CPU: speed-up ÷ min(workers, cores).
    * 1.0 means nothing was lost to overhead.
    */
   readonly efficiency?: number;
+  readonly efficiencyCi95?: Interval;
+  /**
+   * CPU: speed-up ÷ what this machine's cores give independent processes (the parallel
+   * ceiling, for as many workers as the row used). 1.0 is all the machine can give.
+   */
+  readonly ofCeiling?: number;
+  readonly ofCeilingCi95?: Interval;
   /** I/O with the local server: no strategy can beat ceil(pages ÷ concurrency) × latency. */
   readonly boundMs?: number;
   /** I/O: (measured − bound) ÷ pages, in microseconds: what each request costs beyond waiting. */
@@ -72,6 +91,8 @@ export interface BenchResult {
   readonly rows: readonly BenchRow[];
   readonly options: BenchOptions;
   readonly cores: number;
+  /** What the cores give independent processes (see ceiling.ts); measured before CPU jobs only. */
+  readonly parallelCeiling?: number;
   /** The local server's latency when it served the I/O job; undefined with `--sites`. */
   readonly latencyMs?: number;
   /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */

@@ -40,7 +40,7 @@ export function rowFrom(
     loopDelayP99Ms: Math.max(...measured.map((run) => run.loopDelay.p99)),
     peakMemoryBytes: report.peakMemoryBytes,
     connections: report.sockets?.connections,
-    peakSockets: report.sockets?.peakOpen,
+    peakSockets: report.sockets?.peakSockets,
     runsOk,
     differences,
     ok: differences.length === 0,

@@ -14,6 +14,7 @@ import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
 import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
+import type { PlannedInput } from './compare.js';
 import { withComparisons } from './comparisons.js';
 import { distributedEnvironment } from './distributed.js';
 import {
@@ -39,6 +40,8 @@ export interface BenchHooks {
   readonly onStart?: (strategy: string, job: BenchJobName) => void;
   readonly onProgress?: (strategy: string, job: BenchJobName, progress: Progress) => void;
   readonly onRow?: (row: BenchRow) => void;
+  /** Called as the parallel ceiling starts being measured, before the CPU jobs. */
+  readonly onCeiling?: (cores: number) => void;
   /** Where strategies are measured: a fresh child process each, unless a test says otherwise. */
   readonly measurer?: Measurer;
 }
@@ -60,6 +63,34 @@ function inputFor(
   return cpuInput(job, options.size);
 }
 
+/**
+ * A job's input in words, the same whatever the local server's ports: what `--compare`
+ * checks two runs agree on.
+ */
+export function describeInput(job: BenchJobName, options: BenchOptions): string {
+  if (job === 'download') {
+    const pages = Math.max(1, Math.round(options.pages * options.size));
+    const from = options.sites
+      ? options.sites.join(', ')
+      : `the local server at ${options.latency} ms latency${options.jitter > 0 ? ` + up to ${options.jitter} ms jitter` : ''}`;
+    return `${pages} pages from ${from}`;
+  }
+  const { items } = cpuInput(job, options.size);
+  return `${job} of ${items.length} items from ${items[0]}`;
+}
+
+/** Every job's input at every swept value, as a planned run will measure them. */
+export function plannedInputs(plan: readonly PlannedJob[], options: BenchOptions): PlannedInput[] {
+  return (options.sweep?.values ?? [undefined]).flatMap((value) => {
+    const effective = atSweepValue(options, value);
+    return plan.map(({ job }) => ({
+      job,
+      sweptValue: value === undefined ? undefined : String(value),
+      input: describeInput(job, effective),
+    }));
+  });
+}
+
 /** The same options with the sweep's setting at `value`. */
 function atSweepValue(options: BenchOptions, value: number | undefined): BenchOptions {
   return options.sweep && value !== undefined
@@ -78,6 +109,8 @@ interface JobContext {
   readonly expectedByInput: Map<string, Result[]>;
   /** The reference's row from an earlier sweep value, when the sweep cannot change it. */
   readonly reusableReference: BenchRow | undefined;
+  /** What the machine's cores give independent processes, for CPU jobs. */
+  readonly ceiling: number | undefined;
   /** Environment every measuring process gets, besides the HTTP limits. */
   readonly env: Record<string, string>;
 }
@@ -99,7 +132,8 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     ...(latencyMs !== undefined && job === 'download' ? { latency: String(latencyMs) } : {}),
     ...sweepValue,
   });
-  // The server counts connections itself: reset before each strategy, read after it.
+  // The server counts connections itself: reset before each run, read after it. Only the
+  // strategy taking its run sends requests then, whatever the others hold open and idle.
   const countsSockets = server !== undefined && job === 'download';
   const env: Record<string, string> = {
     ...context.env,
@@ -112,26 +146,32 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     input,
     setup: { workers: options.workers, concurrency: options.concurrency, variant },
   });
-  const measureOptions = ({ label }: Contender): MeasureOptions => ({
-    signal: hooks.signal,
-    env,
-    onProgress: (progress) => hooks.onProgress?.(label, job, progress),
-  });
-  const plan: RunPlan = { runs: options.runs, warmup: options.warmup, minTimeMs: options.minTime };
-  const measureOne = async (contender: Contender, runPlan = plan): Promise<Measured> => {
-    hooks.onStart?.(contender.label, job);
-    if (countsSockets) await server.resetStats();
-    const report = await measureOneAfterAnother(
-      measurer,
-      request(contender),
-      runPlan,
-      measureOptions(contender),
-    );
-    return { ...report, sockets: countsSockets ? await server.stats() : undefined };
+  const sockets = new Map<Contender, { connections: number; peakSockets: number }>();
+  const measureOptions = (contender: Contender): MeasureOptions => {
+    const counted = { connections: 0, peakSockets: 0 };
+    if (countsSockets) sockets.set(contender, counted);
+    return {
+      signal: hooks.signal,
+      env,
+      onProgress: (progress) => hooks.onProgress?.(contender.label, job, progress),
+      ...(countsSockets && {
+        beforeRun: () => server.resetStats(),
+        afterRun: async () => {
+          const seen = await server.stats();
+          counted.connections += seen.connections;
+          counted.peakSockets = Math.max(counted.peakSockets, seen.peakActive);
+        },
+      }),
+    };
+  };
+  const plan: RunPlan = {
+    runs: options.runs,
+    warmup: options.warmup,
+    minTimeMs: options.minTime,
+    precision: options.precision,
+    budgetMs: options.budgetMs,
   };
 
-  // The reference defines the expected results. When it is not selected it runs once,
-  // for them alone, and is not shown.
   const isReference = (contender: Contender) =>
     contender.pkg === reference && contender.variant === undefined;
   const inputKey = JSON.stringify(input);
@@ -140,40 +180,38 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     if (results) context.expectedByInput.set(inputKey, results);
     return results;
   };
-  const reused = planned.referenceSelected ? context.reusableReference : undefined;
-  if (!expected && !planned.referenceSelected) {
-    const referenceContender: Contender = { pkg: reference, label: reference.name };
-    try {
-      expected = remember(
-        (await measureOne(referenceContender, { runs: 1, warmup: 0, minTimeMs: 0 })).runs[0]
-          ?.results,
-      );
-    } catch (error) {
-      const failed = failedRow(referenceContender, job, error, parametersOf());
-      hooks.onRow?.(failed);
-      return [failed];
-    }
-  }
-
+  const reused = context.reusableReference;
   const toMeasure = planned.contenders.filter((contender) => !(reused && isReference(contender)));
   const rows: BenchRow[] = [];
   let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
   const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
     if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
+    const measured = { ...outcome, sockets: sockets.get(contender) };
     if (isReference(contender)) expected ??= remember(outcome.runs[0]?.results);
-    const row = rowFrom(contender, job, outcome, expected ?? [], parametersOf(outcome));
+    if (!expected) {
+      const why = new Error(`not checked: the reference ${reference.name} failed`);
+      return failedRow(contender, job, why, parametersOf(outcome));
+    }
+    const row = rowFrom(contender, job, measured, expected, parametersOf(outcome));
     return isReference(contender) ? { ...row, reference: true } : row;
   };
-  const finish = (row: BenchRow) => {
+  const described = describeInput(job, options);
+  const finish = (measured: BenchRow) => {
+    const row = { ...measured, input: described };
     if (row.reference) referenceRow = row;
-    const compared = withComparisons(row, referenceRow, cores, latencyMs, input.items.length);
+    const compared = withComparisons(row, {
+      reference: referenceRow,
+      cores,
+      ceiling: context.ceiling,
+      latencyMs,
+      items: input.items.length,
+    });
     rows.push(compared);
     hooks.onRow?.(compared);
   };
 
   if (referenceRow) finish(referenceRow);
   if (options.interleave) {
-    // Sockets cannot be told apart while several strategies hold connections at once.
     const outcomes = await measureTakingTurns(
       measurer,
       toMeasure.map((contender) => ({
@@ -182,6 +220,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         onStart: () => hooks.onStart?.(contender.label, job),
       })),
       plan,
+      options.seed,
     );
     toMeasure.forEach((contender, index) => {
       finish(rowOf(contender, outcomes[index] as Measured | Error));
@@ -189,7 +228,14 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   } else {
     for (const contender of toMeasure) {
       if (hooks.signal?.aborted) break;
-      finish(rowOf(contender, await measureOne(contender).catch((error: Error) => error)));
+      hooks.onStart?.(contender.label, job);
+      const outcome = await measureOneAfterAnother(
+        measurer,
+        request(contender),
+        plan,
+        measureOptions(contender),
+      ).catch((error: Error) => error);
+      finish(rowOf(contender, outcome));
     }
   }
   return rows;
@@ -228,6 +274,8 @@ export async function runBench(
   const rows: BenchRow[] = [];
   const expectedByInput = new Map<string, Result[]>();
   const referenceRows = new Map<BenchJobName, BenchRow>();
+  const measurer = hooks.measurer ?? inChildProcess;
+  let ceiling: number | undefined;
   try {
     for (const value of options.sweep?.values ?? [undefined]) {
       const effective = atSweepValue(options, value);
@@ -235,6 +283,10 @@ export async function runBench(
         await server.configure({ latency: effective.latency });
       for (const planned of plan) {
         if (hooks.signal?.aborted) break;
+        if (planned.job !== 'download' && ceiling === undefined) {
+          hooks.onCeiling?.(cores);
+          ceiling = await measurer.parallelCeiling(cores, hooks.signal);
+        }
         const reusable =
           options.sweep && REFERENCE_IGNORES.has(options.sweep.parameter)
             ? referenceRows.get(planned.job)
@@ -247,6 +299,7 @@ export async function runBench(
           hooks,
           expectedByInput,
           reusableReference: reusable,
+          ceiling,
           env,
         });
         const referenceRow = jobRows.find((row) => row.strategy === planned.reference.name);
@@ -261,6 +314,7 @@ export async function runBench(
     rows,
     options,
     cores,
+    parallelCeiling: ceiling,
     latencyMs: server ? options.latency : undefined,
     sweep: options.sweep,
   };

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeDifference } from '@speedup/shared-core';
+import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
 
@@ -24,6 +25,10 @@ export interface JsonRecord {
   readonly parameters: Readonly<Record<string, string>>;
 
   readonly strategy: string;
+  /** Whether this row is the job's reference, whose results the others must match. */
+  readonly reference: boolean;
+  /** The job's input in words; `--compare` checks two runs agree on it. */
+  readonly input: string | null;
   /** The variant that ran, or null for the plain strategy. */
   readonly variant: string | null;
   readonly job: string;
@@ -35,7 +40,13 @@ export interface JsonRecord {
   /** Seconds of the first run after set-up. */
   readonly cold: number | null;
   readonly speedup: number | null;
+  /** 95 % interval of the speed-up; null for the reference, or below two runs. */
+  readonly speedup_ci95: [number, number] | null;
   readonly efficiency: number | null;
+  readonly efficiency_ci95: [number, number] | null;
+  /** CPU: speed-up ÷ the parallel ceiling for as many workers. */
+  readonly of_ceiling: number | null;
+  readonly of_ceiling_ci95: [number, number] | null;
   /** I/O: best possible seconds for this concurrency and latency. */
   readonly bound: number | null;
   readonly overhead_per_page: number | null;
@@ -53,6 +64,8 @@ export interface JsonRecord {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
 const orNull = <T>(value: T | undefined) => (value === undefined ? null : value);
+const interval = (bounds: readonly [number, number] | undefined): [number, number] | null =>
+  bounds ? [bounds[0], bounds[1]] : null;
 
 export function toJsonRecord(row: BenchRow): JsonRecord {
   return {
@@ -68,6 +81,8 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     exit_codes: row.runsOk.map((ok) => (ok ? 0 : 1)),
     parameters: row.parameters,
     strategy: row.strategy,
+    reference: row.reference === true,
+    input: orNull(row.input),
     variant: orNull(row.variant),
     job: row.job,
     workload: row.workload,
@@ -76,7 +91,11 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     setup: seconds(row.setupMs),
     cold: seconds(row.coldMs),
     speedup: orNull(row.speedup),
+    speedup_ci95: interval(row.speedupCi95),
     efficiency: orNull(row.efficiency),
+    efficiency_ci95: interval(row.efficiencyCi95),
+    of_ceiling: orNull(row.ofCeiling),
+    of_ceiling_ci95: interval(row.ofCeilingCi95),
     bound: seconds(row.boundMs),
     overhead_per_page: row.overheadPerPageUs === undefined ? null : row.overheadPerPageUs / 1e6,
     loop_delay_p99: seconds(row.loopDelayP99Ms),
@@ -89,9 +108,45 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
   };
 }
 
+/** One job's verdict: who is tied for fastest, who is no different from the reference, and every pair. */
+export interface JsonVerdict {
+  readonly job: string;
+  /** With a sweep, the value of the swept setting this verdict is for. */
+  readonly swept_value?: string;
+  readonly fastest: string[];
+  readonly same_as_reference: string[];
+  readonly comparisons: {
+    readonly a: string;
+    readonly b: string;
+    /** How many times faster a is than b (b's median ÷ a's). */
+    readonly ratio: number;
+    readonly ci95: [number, number];
+    /** How a did against b: faster, slower, or the same within the tie margin. */
+    readonly judgement: 'faster' | 'slower' | 'same';
+  }[];
+}
+
+export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
+  return {
+    job: verdict.job,
+    ...(verdict.sweptValue === undefined ? {} : { swept_value: verdict.sweptValue }),
+    fastest: verdict.fastest.map((row) => row.strategy),
+    same_as_reference: verdict.sameAsReference.map((row) => row.strategy),
+    comparisons: verdict.comparisons.map(({ a, b, ratio, ci95, judgement }) => ({
+      a: a.strategy,
+      b: b.strategy,
+      ratio,
+      ci95: [ci95[0], ci95[1]],
+      judgement,
+    })),
+  };
+}
+
 export async function exportJson(result: BenchResult, file: string): Promise<void> {
   const document = {
     results: result.rows.map(toJsonRecord),
+    verdicts: judge(result).map(toJsonVerdict),
+    machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
     sweep: orNull(result.sweep),
     crossovers: crossovers(result),
     environment: {
@@ -100,6 +155,11 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       cores: result.cores,
       runs: result.options.runs,
       warmup: result.options.warmup,
+      precision: result.options.precision,
+      time_budget: result.options.budgetMs / 1000,
+      tie_margin: result.options.tieMargin,
+      interleave: result.options.interleave,
+      seed: result.options.seed,
       latency_ms: orNull(result.latencyMs),
       jitter_ms: result.latencyMs === undefined ? null : result.options.jitter,
       size: result.options.size,

@@ -47,28 +47,6 @@ export function rowWhere(row: BenchRow, sweep: BenchResult['sweep']): string {
   return `${row.strategy} (${row.job}${sweep ? `, ${sweptSetting(row, sweep)}` : ''})`;
 }
 
-/** The fastest row whose results equal the reference's: a wrong answer fast is no win. */
-export function fastestCorrect(rows: readonly BenchRow[]): BenchRow | undefined {
-  let fastest: BenchRow | undefined;
-  for (const row of rows) {
-    if (!row.ok || !row.summary) continue;
-    if (!fastest?.summary || row.summary.median < fastest.summary.median) fastest = row;
-  }
-  return fastest;
-}
-
-/** The fastest correct row of each job and setting: the ones a reader is looking for. */
-export function fastestOfEachJob(rows: readonly BenchRow[]): Set<BenchRow> {
-  const groups = new Map<string, BenchRow[]>();
-  for (const row of rows) {
-    const key = `${row.job}|${JSON.stringify(row.parameters)}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  return new Set(
-    [...groups.values()].map(fastestCorrect).filter((row): row is BenchRow => row !== undefined),
-  );
-}
-
 /** Where the pages came from: the local server and its latency, or the sites given. */
 export function ioSource(result: BenchResult): string {
   if (result.latencyMs === undefined) return (result.options.sites ?? []).join(', ');
@@ -89,16 +67,26 @@ export function jobDescription(
   return jobs.find((info) => info.name === job)?.description ?? job;
 }
 
-/** How the runs were taken: `at least 3 runs and 0.5 s, no warm-up, so the first run is cold`. */
+/**
+ * How the runs were taken: `the cold run apart, warm-up until steady, at least 3 runs
+ * and 0.5 s, more to ±3 % within 3 s, strategies taking turns`.
+ */
 export function runsDescription(result: BenchResult): string {
   const { options } = result;
   const warmup =
-    options.warmup === 0
-      ? 'no warm-up, so the first run is cold'
-      : `after ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
+    options.warmup === 'steady'
+      ? 'the cold run apart, warm-up until steady'
+      : options.warmup === 0
+        ? 'no warm-up, so the first run is cold'
+        : `the cold run apart, ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
   const atLeast = options.minTime > 0 ? 'at least ' : '';
   const time = options.minTime > 0 ? ` and ${options.minTime / 1000} s` : '';
-  return `${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${time}, ${warmup}`;
+  const precision =
+    options.precision > 0
+      ? `, more to ±${Number((options.precision * 100).toFixed(1))} % within ${options.budgetMs / 1000} s`
+      : '';
+  const order = options.interleave ? ', strategies taking turns' : '';
+  return `${warmup}, ${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${time}${precision}${order}`;
 }
 
 /** The title over a workload's table: what ran, on what, and how it was measured. */
@@ -116,7 +104,11 @@ export function workloadTitle(
     .map((name) => jobs.find((job) => job.name === name)?.description ?? name)
     .join('; ');
   const size = result.options.size === 1 ? '' : `, work × ${result.options.size}`;
-  return `CPU-bound: ${described}${size}; ${result.cores} cores; ${runs}`;
+  const ceiling =
+    result.parallelCeiling === undefined
+      ? ''
+      : `, parallel ceiling ${result.parallelCeiling.toFixed(2)}x`;
+  return `CPU-bound: ${described}${size}; ${result.cores} cores${ceiling}; ${runs}`;
 }
 
 /** Rows grouped by job, in the order jobs are listed. */

@@ -22,3 +22,24 @@ export function microseconds(value: number | undefined): string {
 export function megabytes(bytes: number | undefined): string {
   return bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
+
+/** `1.81x (1.77–1.85)`: a ratio and its 95 % interval, or the ratio alone when it has none. */
+export function ratioWithInterval(
+  value: number | undefined,
+  interval: readonly [number, number] | undefined,
+): string {
+  if (value === undefined) return '–';
+  if (!interval) return ratio(value);
+  const digits = (x: number) => x.toFixed(x >= 10 ? 1 : 2);
+  return `${ratio(value)} (${digits(interval[0])}–${digits(interval[1])})`;
+}
+
+/** `0.90 (0.88–0.92)`: a fraction and its 95 % interval. */
+export function fractionWithInterval(
+  value: number | undefined,
+  interval: readonly [number, number] | undefined,
+): string {
+  if (value === undefined) return '–';
+  if (!interval) return fraction(value);
+  return `${fraction(value)} (${fraction(interval[0])}–${fraction(interval[1])})`;
+}

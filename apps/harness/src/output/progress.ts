@@ -38,6 +38,11 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): R
       if (live) show(`${paint('cyan', '▸')} ${strategy} · ${job} · setting up`);
       else stream.write(`▸ ${strategy} (${job}) …\n`);
     },
+    onCeiling(cores) {
+      const text = `measuring what ${cores} cores give ${cores} processes side by side`;
+      if (live) show(`${paint('cyan', '▸')} ${text}`);
+      else stream.write(`▸ ${text} …\n`);
+    },
     onProgress(strategy, job, progress) {
       show(
         `${paint('cyan', '▸')} ${strategy} · ${job} · ${runLabel(progress)} · ${progress.done}/${progress.total} tasks`,

@@ -1,10 +1,17 @@
 import { describeDifference, type Workload } from '@speedup/shared-core';
 import Table from 'cli-table3';
+import { fastestRows, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { fastestOfEachJob, resultLabel, rowWhere, workloadTitle } from './describe-row.js';
-import { duration, fraction, megabytes, microseconds, ratio } from './format.js';
+import { resultLabel, rowWhere, workloadTitle } from './describe-row.js';
+import {
+  duration,
+  fractionWithInterval,
+  megabytes,
+  microseconds,
+  ratioWithInterval,
+} from './format.js';
 import { type Paint, painter } from './paint.js';
-import { warningsFor } from './warnings.js';
+import { resultWarnings, warningsFor } from './warnings.js';
 
 const MAX_DIFFERENCES_SHOWN = 5;
 
@@ -27,8 +34,14 @@ const common = {
   range: { header: 'min … max', cell: range },
   setup: { header: 'set-up', cell: (row) => duration(row.setupMs) },
   cold: { header: '1st run', cell: (row) => duration(row.coldMs) },
-  speedup: { header: 'speed-up', cell: (row) => ratio(row.speedup) },
-  efficiency: { header: 'efficiency', cell: (row) => fraction(row.efficiency) },
+  speedup: {
+    header: 'speed-up',
+    cell: (row) => ratioWithInterval(row.speedup, row.speedupCi95),
+  },
+  efficiency: {
+    header: 'efficiency',
+    cell: (row) => fractionWithInterval(row.efficiency, row.efficiencyCi95),
+  },
   loop: { header: 'loop p99', cell: (row) => duration(row.loopDelayP99Ms) },
   memory: { header: 'memory', cell: (row) => megabytes(row.peakMemoryBytes) },
   result: { header: 'results', cell: resultLabel },
@@ -69,6 +82,10 @@ export const cpuColumns: Column[] = [
   common.cold,
   common.speedup,
   common.efficiency,
+  {
+    header: 'of ceiling',
+    cell: (row) => fractionWithInterval(row.ofCeiling, row.ofCeilingCi95),
+  },
   common.loop,
   common.result,
 ];
@@ -101,8 +118,8 @@ function terminalTable(
   columns: readonly Column[],
   rows: readonly BenchRow[],
   paint: Paint,
+  fastest: ReadonlySet<BenchRow>,
 ): string {
-  const fastest = fastestOfEachJob(rows);
   const table = new Table({
     head: columns.map((column) => paint('bold', column.header)),
     style: { head: [], border: [] },
@@ -149,20 +166,26 @@ export const sections = (result: BenchResult) =>
 /** The tables `pnpm bench` prints: one for I/O, one for CPU, then warnings, failures and differences. */
 export function renderTables(result: BenchResult, colour = false): string {
   const paint = painter(colour);
+  const fastest = fastestRows(judge(result));
   const parts: string[] = [];
   // With a sweep the sweep tables are the summary: these would repeat every strategy per value.
   if (!result.sweep) {
     for (const { workload, rows, columns } of sections(result)) {
       parts.push(
-        `${paint('bold', workloadTitle(result, workload, rows))}\n${terminalTable(columns, rows, paint)}`,
-        `Runs and resources\n${terminalTable(resourceColumns(workload), rows, paint)}`,
+        `${paint('bold', workloadTitle(result, workload, rows))}\n${terminalTable(columns, rows, paint, fastest)}`,
+        `Runs and resources\n${terminalTable(resourceColumns(workload), rows, paint, fastest)}`,
       );
     }
   }
   const where = (row: BenchRow) => rowWhere(row, result.sweep);
-  const warnings = result.rows.flatMap((row) =>
-    warningsFor(row).map((warning) => `${paint('yellow', 'Warning:')} ${where(row)}: ${warning}`),
-  );
+  const warnings = [
+    ...result.rows.flatMap((row) =>
+      warningsFor(row).map((warning) => `${paint('yellow', 'Warning:')} ${where(row)}: ${warning}`),
+    ),
+    ...resultWarnings(result).map(
+      ({ row, text }) => `${paint('yellow', 'Warning:')} ${where(row)}: ${text}`,
+    ),
+  ];
   if (warnings.length > 0) parts.push(warnings.join('\n'));
   const problems = problemsOf(result.rows, where);
   if (problems.length > 0) parts.push(paint('red', problems.join('\n')));

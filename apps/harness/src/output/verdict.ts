@@ -1,41 +1,74 @@
+import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { ratio } from './format.js';
-
-/** The article's names for the models. */
-const ARTICLE_NAMES: Record<string, string> = {
-  sequential: 'sync',
-  threads: 'threading',
-  async: 'asyncio',
-  processes: 'multiprocessing',
-};
-
-const nameOf = (row: BenchRow) => `${ARTICLE_NAMES[row.model] ?? row.model} (${row.strategy})`;
+import { ratioWithInterval } from './format.js';
 
 /**
- * One line per job in the article's terms: which model won and by how much against the
- * sequential reference, then the others. Only rows that computed the right thing count.
+ * One line per job in the article's terms: which strategies are fastest, by how much
+ * against the sequential reference, which gain nothing, and the others. A strategy is
+ * faster or slower than another only when the measurements say so beyond the tie margin
+ * (see benchmark/judge.ts); otherwise they tie, and the line says `≈`.
  */
-export function verdict(result: BenchResult): string[] {
-  if (result.sweep) return [];
-  const lines: string[] = [];
-  for (const job of [...new Set(result.rows.map((row) => row.job))]) {
-    const rows = result.rows.filter(
-      (row) => row.job === job && row.ok && row.speedup !== undefined,
+
+const speedupOf = (row: BenchRow) => ratioWithInterval(row.speedup, row.speedupCi95);
+
+/** Why a strategy that ties with the reference gains nothing, where the model says why. */
+function noGainBecause(row: BenchRow): string {
+  if (row.workload === 'cpu' && row.model === 'async') return 'no gain: one thread computes';
+  return 'no gain';
+}
+
+function lineOf(verdict: GroupVerdict): string | undefined {
+  const { reference, fastest, sameAsReference, judged } = verdict;
+  if (!reference || judged.length < 2) return undefined;
+  const kind = reference.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
+  const head = `${kind} (${verdict.job}): `;
+  const others = judged.filter((row) => row !== reference && !fastest.includes(row));
+  const parts: string[] = [];
+
+  if (fastest.includes(reference)) {
+    const tied = fastest.filter((row) => row !== reference);
+    parts.push(
+      tied.length > 0
+        ? `${[reference, ...tied].map((row) => row.strategy).join(' ≈ ')}: nothing is faster than ${reference.strategy}`
+        : `nothing is faster than ${reference.strategy}`,
     );
-    const [fastest, ...others] = [...rows].sort((a, b) => (b.speedup ?? 0) - (a.speedup ?? 0));
-    if (!fastest || rows.length < 2) continue;
-    const kind = fastest.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
-    const rest = others
-      .filter((row) => row.model !== 'sequential')
-      .map((row) => `${nameOf(row)} ${ratio(row.speedup)}`)
-      .join(', ');
+  } else {
+    const names = fastest.map((row) => row.strategy).join(' ≈ ');
+    const figures = fastest.map(speedupOf).join(' and ');
     const gil =
-      fastest.workload === 'cpu' && fastest.model === 'threads'
+      reference.workload === 'cpu' && fastest.some((row) => row.model === 'threads')
         ? ' (in CPython the GIL makes threads slower than sync here; Node threads run in parallel)'
         : '';
-    lines.push(
-      `${kind} (${job}): ${nameOf(fastest)} fastest, ${ratio(fastest.speedup)} vs sync${gil}${rest ? `; ${rest}` : ''}.`,
+    parts.push(`${names} fastest, ${figures} vs ${reference.strategy}${gil}`);
+  }
+  const same = others.filter((row) => sameAsReference.includes(row));
+  const rest = others.filter((row) => !sameAsReference.includes(row));
+  for (const row of same) {
+    parts.push(`${row.strategy} ≈ ${reference.strategy} (${noGainBecause(row)})`);
+  }
+  if (rest.length > 0) {
+    parts.push(
+      rest
+        .map((row) => {
+          const slower = (row.speedup ?? 1) < 1 ? `, slower than ${reference.strategy}` : '';
+          return `${row.strategy} ${speedupOf(row)}${slower}`;
+        })
+        .join(', '),
     );
   }
+  return `${head}${parts.join('; ')}.`;
+}
+
+/** The verdict's lines, and a last one saying how ties were decided; none with a sweep. */
+export function verdict(result: BenchResult): string[] {
+  if (result.sweep) return [];
+  const verdicts = judge(result);
+  const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
+  if (lines.length === 0) return [];
+  const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
+  const margin = `${(result.options.tieMargin * 100).toFixed(0)} %`;
+  lines.push(
+    `(x ≈ y: the 95 % interval of their ratio reaches within ${margin} of equal, after Holm's correction for the ${pairs} comparison${pairs === 1 ? '' : 's'} of a job; intervals in brackets.)`,
+  );
   return lines;
 }

@@ -1,6 +1,7 @@
-import type { BenchRow } from '../benchmark/result.js';
+import { ceilingFor } from '../benchmark/comparisons.js';
+import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { modifiedZScores, OUTLIER_THRESHOLD } from '../benchmark/stats.js';
-import { duration } from './format.js';
+import { duration, ratio, ratioWithInterval } from './format.js';
 
 /** Spread (σ ÷ mean) above which the runs disagree too much to trust a single figure. */
 const WILD_SPREAD = 0.25;
@@ -30,4 +31,24 @@ export function warningsFor(row: BenchRow): string[] {
     );
   }
   return warnings;
+}
+
+/**
+ * Warnings that need the whole run: a CPU speed-up whose interval lies wholly above what
+ * this machine's cores give independent processes cannot be real.
+ */
+export function resultWarnings(result: BenchResult): { row: BenchRow; text: string }[] {
+  const { parallelCeiling: ceiling, cores } = result;
+  if (ceiling === undefined) return [];
+  return result.rows.flatMap((row) => {
+    if (row.workload !== 'cpu' || !row.speedupCi95 || row.concurrency === undefined) return [];
+    const possible = ceilingFor(row.concurrency, cores, ceiling);
+    if (row.speedupCi95[0] <= possible) return [];
+    return [
+      {
+        row,
+        text: `its speed-up, ${ratioWithInterval(row.speedup, row.speedupCi95)}, lies above the ${ratio(possible)} this machine's cores give independent processes. That is a measurement problem, most often a reference that ran slower than usual: re-run it.`,
+      },
+    ];
+  });
 }

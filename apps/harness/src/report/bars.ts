@@ -1,8 +1,8 @@
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { fastestCorrect, rowLabel, shortResultLabel } from '../output/describe-row.js';
+import { rowLabel, shortResultLabel } from '../output/describe-row.js';
 import { duration } from '../output/format.js';
 import { durationLabel, linearScale, niceCeiling } from '../timeline/axis.js';
-import { element, px, svg, text, title } from './svg.js';
+import { element, svg, text, title } from './svg.js';
 
 const WIDTH = 960;
 const ROW_PX = 30;
@@ -28,11 +28,18 @@ function groupedByStrategy(
   );
 }
 
+/** What the verdict says of a row, for its badge: fastest alone, tied for fastest, or nothing. */
+export type Badge = 'fastest' | 'tied for fastest' | undefined;
+
 /**
  * One job's median work times as horizontal bars, one per strategy (and swept value),
- * with a whisker from the fastest to the slowest run.
+ * with a dot for every measured run. Green bars are what the verdict calls fastest.
  */
-export function barChart(measured: readonly BenchRow[], sweep: BenchResult['sweep']): string {
+export function barChart(
+  measured: readonly BenchRow[],
+  sweep: BenchResult['sweep'],
+  badgeOf: (row: BenchRow) => Badge,
+): string {
   const rows = sweep ? groupedByStrategy(measured, sweep.parameter) : measured;
   const labels = rows.map((row) => rowLabel(row, sweep));
   const gutter = Math.min(
@@ -45,8 +52,6 @@ export function barChart(measured: readonly BenchRow[], sweep: BenchResult['swee
   const x = linearScale([0, top], [gutter, plotRight]);
   const plotBottom = TOP_PX + rows.length * ROW_PX;
   const height = plotBottom + AXIS_PX;
-  // With one bar there is nothing to be faster than.
-  const fastest = rows.filter((row) => row.summary).length > 1 ? fastestCorrect(rows) : undefined;
 
   const grid = ticks.map((tick) =>
     [
@@ -82,7 +87,8 @@ export function barChart(measured: readonly BenchRow[], sweep: BenchResult['swee
         ),
       );
     }
-    const kind = row === fastest ? 'bar fastest' : row.ok ? 'bar' : 'bar differs';
+    const badge = badgeOf(row);
+    const kind = badge ? 'bar fastest' : row.ok ? 'bar' : 'bar differs';
     const runs = row.timesMs.length;
     const bar = element(
       'rect',
@@ -99,28 +105,31 @@ export function barChart(measured: readonly BenchRow[], sweep: BenchResult['swee
           `${duration(summary.min)} … ${duration(summary.max)}`,
       ),
     );
-    const whisker = element('path', {
-      class: 'whisker',
-      d:
-        `M${px(x(summary.min))} ${px(middle)}H${px(x(summary.max))}` +
-        `M${px(x(summary.min))} ${px(middle - 5)}v10M${px(x(summary.max))} ${px(middle - 5)}v10`,
-    });
+    const dots = row.timesMs.map((time, run) =>
+      element(
+        'circle',
+        { class: 'run', cx: x(time), cy: middle, r: 2.5 },
+        title(`${labels[i]}: run ${run + 1}, ${duration(time)}`),
+      ),
+    );
     const valueX = Math.max(x(summary.max), x(summary.median)) + 8;
     const value = text({ x: valueX, y: middle + 4 }, duration(summary.median));
     const result = text(
       { x: RESULT_X, y: middle + 4, class: row.ok ? 'muted' : 'differs-label' },
       shortResultLabel(row),
     );
-    const tag =
-      row === fastest
-        ? text({ x: FASTEST_X, y: middle + 4, class: 'fastest-label' }, 'fastest')
-        : '';
+    const tag = badge
+      ? text(
+          { x: FASTEST_X, y: middle + 4, class: 'fastest-label' },
+          badge === 'fastest' ? 'fastest' : 'tied',
+        )
+      : '';
     return element(
       'g',
       { class: 'bar-row', 'data-strategy': row.strategy },
       label,
       bar,
-      whisker,
+      ...dots,
       value,
       result,
       tag,
@@ -136,7 +145,7 @@ export function barChart(measured: readonly BenchRow[], sweep: BenchResult['swee
   });
   const axisTitle = text(
     { x: (gutter + plotRight) / 2, y: height - 4, 'text-anchor': 'middle', class: 'muted' },
-    'median work time (whisker: fastest … slowest run)',
+    'median work time (dots: every measured run)',
   );
   return svg(
     WIDTH,

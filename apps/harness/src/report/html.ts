@@ -1,10 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { ioSource, jobDescription, rowLabel, rowsByJob } from '../output/describe-row.js';
-import { duration } from '../output/format.js';
+import {
+  ioSource,
+  jobDescription,
+  rowLabel,
+  rowsByJob,
+  runsDescription,
+} from '../output/describe-row.js';
+import { duration, ratio } from '../output/format.js';
+import { verdict } from '../output/verdict.js';
 import { describeTimeline, layOutTimeline } from '../timeline/lanes.js';
-import { barChart } from './bars.js';
+import { type Badge, barChart } from './bars.js';
+import { speedupChart } from './speedups.js';
 import { colours, stylesheet } from './style.js';
 import { escapeText } from './svg.js';
 import { sweepChart } from './sweep-chart.js';
@@ -17,12 +26,14 @@ import { MAX_ROWS_PER_LANE, timelineChart } from './timeline-chart.js';
  */
 
 function environment(result: BenchResult, generatedAt: Date): string {
-  const { options } = result;
   const facts: [string, string][] = [
     ['Node.js', process.version],
     ['platform', `${process.platform} ${process.arch}`],
     ['cores', String(result.cores)],
-    ['runs', `${options.runs} measured after ${options.warmup} warm-up`],
+    ...(result.parallelCeiling === undefined
+      ? []
+      : [['parallel ceiling', ratio(result.parallelCeiling)] as [string, string]]),
+    ['runs', runsDescription(result)],
   ];
   if (result.rows.some((row) => row.workload === 'io')) facts.push(['I/O', ioSource(result)]);
   if (result.sweep) {
@@ -34,16 +45,37 @@ function environment(result: BenchResult, generatedAt: Date): string {
     .join('')}</dl>`;
 }
 
+/** What the verdict says of each row: fastest alone, tied for fastest, or neither. */
+function badges(result: BenchResult): (row: BenchRow) => Badge {
+  const verdicts = judge(result);
+  return (row) => {
+    const group = verdicts.find((verdict) => verdict.judged.includes(row));
+    if (!group?.fastest.includes(row) || group.fastest.length === group.judged.length) return;
+    return group.fastest.length === 1 ? 'fastest' : 'tied for fastest';
+  };
+}
+
 function mediansSection(result: BenchResult): string {
-  const figures = rowsByJob(result.rows).map(
-    ([job, rows]) => `<figure class="chart" data-chart="bars" data-job="${escapeText(job)}">
+  const badgeOf = badges(result);
+  const figures = rowsByJob(result.rows).map(([job, rows]) => {
+    const speedups = speedupChart(rows, result, badgeOf);
+    return `<figure class="chart" data-chart="bars" data-job="${escapeText(job)}">
 <figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
-${barChart(rows, result.sweep)}
-</figure>`,
-  );
+${barChart(rows, result.sweep, badgeOf)}
+</figure>${
+      speedups
+        ? `\n<figure class="chart" data-chart="speedups" data-job="${escapeText(job)}">
+<figcaption><strong>${escapeText(job)}</strong>: speed-up against the reference, with 95 % intervals</figcaption>
+${speedups}
+</figure>`
+        : ''
+    }`;
+  });
+  const lines = verdict(result);
   return `<section id="medians">
 <h2>Median work time</h2>
-<p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; the whisker spans the fastest to the slowest run. The fastest strategy whose results equal the reference's is green; <b>DIFF</b> marks results that differ from it, and a wrong answer is never the fastest.</p>
+<p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; each dot is one run. Green is what the verdict calls fastest: faster than the others beyond the tie margin, its results equal to the reference's (a wrong answer is never the fastest); <b>DIFF</b> marks results that differ from it. When the fastest tie, each is marked <i>tied</i>.</p>
+${lines.length > 0 ? `<ul class="verdict">${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>` : ''}
 ${figures.join('\n')}
 </section>`;
 }

@@ -57,7 +57,11 @@ svg .axis { stroke: ${colours.muted}; stroke-width: 1; fill: none; }
 svg .bar { fill: ${colours.bar}; }
 svg .bar.fastest { fill: ${colours.fastest}; }
 svg .bar.differs { fill: ${colours.differs}; opacity: .55; }
-svg .whisker { stroke: ${colours.ink}; stroke-width: 1.2; fill: none; }
+svg .whisker, svg .interval { stroke: ${colours.ink}; stroke-width: 1.2; fill: none; }
+svg .run { fill: ${colours.ink}; fill-opacity: .55; }
+svg .point { fill: ${colours.bar}; stroke: ${colours.ink}; stroke-width: 1; }
+svg .point.fastest { fill: ${colours.fastest}; }
+svg .ceiling { stroke: ${colours.differs}; stroke-width: 1.2; stroke-dasharray: 4 3; }
 svg .fastest-label { fill: ${colours.fastest}; font-weight: 700; }
 svg .differs-label { fill: ${colours.differs}; font-weight: 700; }
 svg .lane { fill: ${colours.lane}; }

@@ -25,6 +25,8 @@ export interface RunRecord {
   readonly warmup: boolean;
   /** Wall-clock time of `run()`, in milliseconds. */
   readonly workMs: number;
+  /** Set by the harness: the whole round trip of the run, waits and messages included. */
+  readonly elapsedMs?: number;
   /** CPU time of this process (all its threads) and its child processes during the run, in milliseconds. */
   readonly userMs: number;
   readonly systemMs: number;
@@ -74,3 +76,15 @@ export type ChildMessage =
   | { readonly type: 'ran'; readonly record: RunRecord }
   | { readonly type: 'finished'; readonly closeMs: number; readonly peakMemoryBytes: number }
   | { readonly type: 'failed'; readonly message: string };
+
+/** Harness to a process measuring the parallel ceiling: compute fib(n), `calls` times. */
+export interface CeilingHarnessMessage {
+  readonly n: number;
+  readonly calls: number;
+}
+
+/** A ceiling process to the harness: when its work started and ended (its first message: ready). */
+export interface CeilingChildMessage {
+  readonly start: number;
+  readonly end: number;
+}

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { measureParallelCeiling } from '../ceiling.js';
 import type { MeasureOptions, Measurer, MeasuringSession } from '../measure.js';
 import {
   type ChildMessage,
@@ -130,6 +131,10 @@ export class MeasuringProcess implements MeasuringSession {
   }
 
   #ask<T extends ChildMessage['type']>(message: HarnessMessage, type: T): Promise<Reply<T>> {
+    // A process asked to stop closes its channel as it goes: whatever comes next is lost.
+    if (!this.#lost && !this.#child.connected) {
+      this.#lost = new MeasureError(this.#signal?.aborted ? STOPPED : 'measuring process is gone');
+    }
     if (this.#lost) return Promise.reject(this.#lost);
     return new Promise<Reply<T>>((resolve, reject) => {
       this.#waiting = {
@@ -140,7 +145,9 @@ export class MeasuringProcess implements MeasuringSession {
         },
         reject,
       };
-      this.#child.send(message);
+      this.#child.send(message, (error) => {
+        if (error) this.#fail(new MeasureError(this.#signal?.aborted ? STOPPED : error.message));
+      });
     });
   }
 }
@@ -148,4 +155,5 @@ export class MeasuringProcess implements MeasuringSession {
 /** Measures each strategy in a fresh Node process of its own. */
 export const inChildProcess: Measurer = {
   start: (request, options) => MeasuringProcess.start(request, options),
+  parallelCeiling: async (cores, signal) => (await measureParallelCeiling(cores, signal)).ceiling,
 };

@@ -1,11 +1,11 @@
+import { nonNegativeNumber, parseCommandLine, positiveInteger } from '@speedup/shared-core/cli';
 import { Command } from 'commander';
-import { nonNegativeNumber, parseCommandLine, positiveInteger } from '../cli.js';
 import { compareSessionPolicies, type PolicyRun, type SessionsOptions } from './sessions.js';
 import { count, seconds, table } from './table.js';
 
-/** `pnpm --filter @speedup/shared-core demo:sessions`: runs sessions.ts and prints what it measured. */
+/** `pnpm --filter @speedup/demos demo:sessions`: runs sessions.ts and prints what it measured. */
 
-const program = new Command('pnpm --filter @speedup/shared-core demo:sessions')
+const program = new Command('pnpm --filter @speedup/demos demo:sessions')
   .description(
     'Download the same pages with a pool of worker threads, first with one session per worker, then with a new session per request, and count the TCP connections the server accepted.',
   )

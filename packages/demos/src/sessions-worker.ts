@@ -1,12 +1,12 @@
-import workerpool from 'workerpool';
-import { downloadPage } from '../download.js';
 import {
   closeSessionOfThisWorker,
   createSession,
+  downloadPage,
   sessionForThisWorker,
   sessionsCreatedByThisWorker,
-} from '../session.js';
-import { workerLabel } from '../tasks.js';
+  workerLabel,
+} from '@speedup/shared-core';
+import workerpool from 'workerpool';
 
 /**
  * A worker thread of the sessions demo. It downloads one page per task, in one of two

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { downloadInput } from '@speedup/shared-core';
 import { startSiteServer } from '@speedup/site-server';
 import workerpool from 'workerpool';
-import { downloadInput } from '../jobs.js';
 import type { sessionsWorker, WorkerTally } from './sessions-worker.js';
 
 /**

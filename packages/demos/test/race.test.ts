@@ -1,18 +1,18 @@
+import {
+  closeSessionOfThisWorker,
+  sessionForThisWorker,
+  sessionsCreatedByThisWorker,
+} from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
 // Worker threads load compiled files, so the demos are tested as built (`pnpm build`).
-import { AsyncMutex } from '../dist/demos/async-mutex.js';
+import { AsyncMutex } from '../dist/async-mutex.js';
 import {
   checkThenCreate,
   checkThenCreateUnderLock,
   holdThePromise,
   sessionsGivenOut,
-} from '../dist/demos/race-async.js';
-import { countWithWorkers } from '../dist/demos/race-shared-memory.js';
-import {
-  closeSessionOfThisWorker,
-  sessionForThisWorker,
-  sessionsCreatedByThisWorker,
-} from '../dist/index.js';
+} from '../dist/race-async.js';
+import { countWithWorkers } from '../dist/race-shared-memory.js';
 
 /** Worker threads of this process still alive, as Node's diagnostic report lists them. */
 const liveWorkerThreads = () =>

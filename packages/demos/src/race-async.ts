@@ -1,4 +1,4 @@
-import { createSession, type HttpSession } from '../session.js';
+import { createSession, type HttpSession } from '@speedup/shared-core';
 import { AsyncMutex } from './async-mutex.js';
 
 /**
@@ -47,7 +47,7 @@ export function checkThenCreateUnderLock(): SharedSession {
  * Fix 2: keep the promise of the session, not the session. Checking and storing the
  * promise happen in one synchronous step, with no `await` between them, so no other
  * task can come in between; later tasks get the same promise, pending or not. This is
- * exactly what `sessionForThisWorker` in ../session.ts does.
+ * exactly what `sessionForThisWorker` in shared-core's session.ts does.
  */
 export function holdThePromise(): SharedSession {
   let session: Promise<HttpSession> | undefined;

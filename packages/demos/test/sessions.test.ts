@@ -1,7 +1,7 @@
+import { childPids } from '@speedup/shared-core/harness';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Worker threads load compiled files, so the demo is tested as built (`pnpm build`).
-import { compareSessionPolicies, type PolicyRun } from '../dist/demos/sessions.js';
-import { childPids } from '../dist/harness/index.js';
+import { compareSessionPolicies, type PolicyRun } from '../dist/sessions.js';
 
 /** Worker threads of this process still alive, as Node's diagnostic report lists them. */
 const liveWorkerThreads = () =>

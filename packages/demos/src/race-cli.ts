@@ -1,5 +1,5 @@
+import { parseCommandLine, positiveInteger } from '@speedup/shared-core/cli';
 import { Command } from 'commander';
-import { parseCommandLine, positiveInteger } from '../cli.js';
 import {
   checkThenCreate,
   checkThenCreateUnderLock,
@@ -10,7 +10,7 @@ import { type Count, countWithWorkers } from './race-shared-memory.js';
 import type { CountingWay } from './race-worker.js';
 import { count, median, table } from './table.js';
 
-/** `pnpm --filter @speedup/shared-core demo:race`: runs each race and prints expected against actual. */
+/** `pnpm --filter @speedup/demos demo:race`: runs each race and prints expected against actual. */
 
 interface RaceOptions {
   workers: number;
@@ -20,7 +20,7 @@ interface RaceOptions {
   asyncTasks: number;
 }
 
-const program = new Command('pnpm --filter @speedup/shared-core demo:race')
+const program = new Command('pnpm --filter @speedup/demos demo:race')
   .description('Race conditions you can watch happen, and their fixes.')
   .option('--workers <n>', 'worker threads sharing the counter', positiveInteger, 4)
   .option(

@@ -1,0 +1,78 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { CeilingChildMessage } from './child-process/messages.js';
+import { median } from './stats.js';
+
+/**
+ * What this machine's cores really give to independent processes: one process running a
+ * fixed kernel, against `cores` processes each running 1/cores of it side by side. On a
+ * virtual machine, with other tenants, hyper-threads or a thermal limit, that is less
+ * than the core count, and no strategy can beat it: a speed-up above it is a measurement
+ * problem, most often a reference that ran slower than usual.
+ */
+
+export interface ParallelCeiling {
+  readonly cores: number;
+  /** One process's time ÷ the side-by-side time, the median of `REPEATS` pairs. */
+  readonly ceiling: number;
+}
+
+/** fib(30) takes a few milliseconds: 24 calls are about a fifth of a second on one core. */
+const KERNEL_N = 30;
+const KERNEL_CALLS = 24;
+const REPEATS = 3;
+
+/** The child's next message; rejects if it exits first, so a dead child never hangs the run. */
+function reply(child: ChildProcess): Promise<CeilingChildMessage> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null, signal: string | null) =>
+      reject(new Error(`a ceiling process exited (${signal ?? `code ${code}`})`));
+    child.once('exit', exited);
+    child.once('message', (message: CeilingChildMessage) => {
+      child.off('exit', exited);
+      resolve(message);
+    });
+  });
+}
+
+async function work(children: readonly ChildProcess[], calls: number): Promise<number> {
+  const answers = children.map(reply);
+  for (const child of children) child.send({ n: KERNEL_N, calls });
+  const spans = await Promise.all(answers);
+  return Math.max(...spans.map((span) => span.end)) - Math.min(...spans.map((span) => span.start));
+}
+
+/** Measures the ceiling with `cores` processes; 1 on a single core, where there is nothing to share. */
+export async function measureParallelCeiling(
+  cores: number,
+  signal?: AbortSignal,
+): Promise<ParallelCeiling> {
+  if (cores < 2) return { cores, ceiling: 1 };
+  const entry = new URL('./child-process/ceiling-child.js', import.meta.url);
+  const children = Array.from({ length: cores }, () =>
+    fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] }),
+  );
+  const stop = () => {
+    for (const child of children) child.kill('SIGKILL');
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.all(children.map(reply));
+    const callsEach = Math.ceil(KERNEL_CALLS / cores);
+    const ratios: number[] = [];
+    for (let repeat = 0; repeat < REPEATS && !signal?.aborted; repeat++) {
+      const alone = await work(children.slice(0, 1), callsEach * cores);
+      const sideBySide = await work(children, callsEach);
+      ratios.push(alone / sideBySide);
+    }
+    return { cores, ceiling: ratios.length > 0 ? median(ratios) : cores };
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    for (const child of children) if (child.connected) child.disconnect();
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined,
+      ),
+    );
+  }
+}

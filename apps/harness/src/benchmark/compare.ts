@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import type { BenchJobName } from '@speedup/shared-core';
+import {
+  beyondMarginP,
+  CONFIDENCE,
+  holm,
+  type Interval,
+  type LogDifference,
+  logDifference,
+  logSample,
+  ratioInterval,
+} from './intervals.js';
+import type { Judgement } from './judge.js';
+import { PlanError } from './plan.js';
+import type { BenchResult, BenchRow } from './result.js';
+
+/**
+ * `--compare <file>`: this run against an earlier `--export-json` of the same jobs and
+ * inputs, row by row. Two runs minutes apart do not run on the same machine speed (this
+ * one drifts by a quarter), so when both measured the job's reference, each row's change
+ * is corrected by the reference's: (after ÷ after's reference) ÷ (before ÷ before's
+ * reference), the ratio of its speed-ups, with an interval over all four samples. The
+ * reference's own row then shows how much the machine itself changed.
+ */
+
+/** What an earlier export says of one row; only the fields a comparison needs. */
+export interface SavedRow {
+  readonly strategy: string;
+  readonly job: BenchJobName;
+  readonly input: string;
+  readonly reference: boolean;
+  readonly sweptValue: string | undefined;
+  /** Work times of the measured runs, in milliseconds. */
+  readonly timesMs: readonly number[];
+  readonly median: number | undefined;
+}
+
+export interface SavedRun {
+  readonly file: string;
+  readonly rows: readonly SavedRow[];
+}
+
+export interface RowChange {
+  readonly row: BenchRow;
+  readonly before: SavedRow;
+  /** After ÷ before: above 1 is slower. Corrected for the machine when `corrected`. */
+  readonly change: number;
+  readonly ci95: Interval | undefined;
+  readonly corrected: boolean;
+  readonly judgement: Judgement | undefined;
+  /** Significantly slower than before by more than `--fail-if-slower`. */
+  readonly failsThreshold: boolean;
+}
+
+interface ExportedRecord {
+  strategy?: unknown;
+  job?: unknown;
+  input?: unknown;
+  reference?: unknown;
+  parameters?: Record<string, unknown>;
+  times?: unknown;
+  median?: unknown;
+}
+
+/** Reads an export written by `--export-json`; a file that is not one is a usage error. */
+export function readSavedRun(file: string, sweptParameter: string | undefined): SavedRun {
+  let document: { results?: unknown };
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8')) as { results?: unknown };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new PlanError(`--compare: cannot read '${file}' (${reason})`);
+  }
+  if (!Array.isArray(document.results)) {
+    throw new PlanError(`--compare: '${file}' is not a file written by pnpm bench --export-json`);
+  }
+  const rows = (document.results as ExportedRecord[]).map((record): SavedRow => {
+    if (
+      typeof record.strategy !== 'string' ||
+      typeof record.job !== 'string' ||
+      typeof record.input !== 'string' ||
+      !Array.isArray(record.times)
+    ) {
+      throw new PlanError(
+        `--compare: '${file}' was not written by this version of pnpm bench --export-json (a result lacks strategy, job, input or times)`,
+      );
+    }
+    const swept = sweptParameter ? record.parameters?.[sweptParameter] : undefined;
+    return {
+      strategy: record.strategy,
+      job: record.job as BenchJobName,
+      input: record.input,
+      reference: record.reference === true,
+      sweptValue: typeof swept === 'string' ? swept : undefined,
+      timesMs: (record.times as number[]).map((seconds) => seconds * 1000),
+      median: typeof record.median === 'number' ? record.median * 1000 : undefined,
+    };
+  });
+  return { file, rows };
+}
+
+/** One job's input as a planned run will give it: what a saved run must have measured too. */
+export interface PlannedInput {
+  readonly job: BenchJobName;
+  readonly sweptValue: string | undefined;
+  readonly input: string;
+}
+
+/** Checks before anything runs that the saved run measured the same jobs on the same inputs. */
+export function checkSameInputs(saved: SavedRun, planned: readonly PlannedInput[]): void {
+  for (const { job, sweptValue, input } of planned) {
+    const before = saved.rows.filter((row) => row.job === job && row.sweptValue === sweptValue);
+    const at = sweptValue === undefined ? '' : ` at that setting (${sweptValue})`;
+    if (before.length === 0) {
+      throw new PlanError(`--compare: '${saved.file}' has no ${job} job${at} to compare with`);
+    }
+    const other = before.find((row) => row.input !== input);
+    if (other) {
+      throw new PlanError(
+        `--compare: '${saved.file}' ran ${job} on other inputs (${other.input}; now ${input})`,
+      );
+    }
+  }
+}
+
+const sweptValueOf = (row: BenchRow, result: BenchResult) =>
+  result.sweep ? row.parameters[result.sweep.parameter] : undefined;
+
+/** Compares each row of `result` with the same strategy, job and swept value in `saved`. */
+export function compareRuns(
+  result: BenchResult,
+  saved: SavedRun,
+  failIfSlower: number | undefined,
+): RowChange[] {
+  const margin = result.options.tieMargin;
+  const matching = (row: BenchRow, strategy = row.strategy) =>
+    saved.rows.find(
+      (before) =>
+        before.strategy === strategy &&
+        before.job === row.job &&
+        before.sweptValue === sweptValueOf(row, result),
+    );
+  const changes = result.rows.flatMap((row) => {
+    const before = matching(row);
+    if (!before || !row.summary || before.median === undefined) return [];
+    const referenceNow = result.rows.find(
+      (each) =>
+        each.reference &&
+        each.job === row.job &&
+        sweptValueOf(each, result) === sweptValueOf(row, result),
+    );
+    const referenceBefore = referenceNow && matching(referenceNow);
+    const samples = [
+      row.timesMs,
+      before.timesMs,
+      referenceNow?.timesMs,
+      referenceBefore?.timesMs,
+    ].map((times) => (times ? logSample(times) : undefined));
+    const [after, earlier, refAfter, refEarlier] = samples;
+    const corrected = !row.reference && refAfter !== undefined && refEarlier !== undefined;
+    const difference: LogDifference | undefined =
+      after && earlier
+        ? logDifference([
+            [1, after],
+            [-1, earlier],
+            ...(corrected
+              ? ([
+                  [-1, refAfter],
+                  [1, refEarlier],
+                ] as const)
+              : []),
+          ])
+        : undefined;
+    const medianChange = row.summary.median / before.median;
+    const change =
+      corrected && referenceNow?.summary && referenceBefore?.median
+        ? medianChange / (referenceNow.summary.median / referenceBefore.median)
+        : medianChange;
+    return [{ row, before, change, corrected, difference }];
+  });
+  const judged = holm(
+    changes.map(({ difference }) => (difference ? beyondMarginP(difference, margin) : 1)),
+  );
+  const failing = holm(
+    changes.map(({ difference }) =>
+      difference && failIfSlower !== undefined && difference.estimate > 0
+        ? beyondMarginP(difference, failIfSlower)
+        : 1,
+    ),
+  );
+  return changes.map(({ row, before, change, corrected, difference }, i) => {
+    const significant = (judged[i] as number) < 1 - CONFIDENCE;
+    const judgement: Judgement | undefined = !difference
+      ? undefined
+      : !significant
+        ? 'same'
+        : difference.estimate > 0
+          ? 'slower'
+          : 'faster';
+    return {
+      row,
+      before,
+      change,
+      ci95: difference && ratioInterval(difference),
+      corrected,
+      judgement,
+      failsThreshold: (failing[i] as number) < 1 - CONFIDENCE,
+    };
+  });
+}
