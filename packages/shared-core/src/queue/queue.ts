@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, QueueEvents } from 'bullmq';
-import { report, type Timed } from '../tasks.js';
+import { LOST_WORKER, report, type Timed } from '../tasks.js';
 import type { RunOptions } from '../types.js';
 import { REMOTE_WORKERS_VARIABLE, RedisAddress } from './address.js';
 import { checkRedis, plainClient } from './client.js';
@@ -303,15 +303,11 @@ export async function mapOnQueue<Item, Result>(
     const failed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
       const index = indexOf(jobId);
       if (index === undefined || done.has(index)) return;
-      void recordFailure(queue, jobId, index, onTask).then(() => {
+      const crashed = failedReason === STALLED_TOO_OFTEN;
+      void recordFailure(queue, jobId, index, crashed, onTask).then(() => {
         const item = items[index] as Item;
         const error = new Error(failedReason);
-        finish(
-          index,
-          failedReason === STALLED_TOO_OFTEN
-            ? failures.crashed(item, error)
-            : failures.failed(item, error),
-        );
+        finish(index, crashed ? failures.crashed(item, error) : failures.failed(item, error));
       });
     };
     const aborted = () => {
@@ -346,18 +342,22 @@ export async function mapOnQueue<Item, Result>(
   return results;
 }
 
-/** A failed job's span, from what BullMQ kept of its last attempt. */
+/**
+ * A failed job's span, from what BullMQ kept of its last attempt. A job given up because
+ * its workers died has no worker that answered for it: `lost worker`, as in a pool.
+ */
 async function recordFailure(
   queue: Queue,
   jobId: string,
   index: number,
+  crashed: boolean,
   onTask: RunOptions['onTask'],
 ): Promise<void> {
   const failed = await Job.fromId(queue, jobId).catch(() => undefined);
   const end = failed?.finishedOn ?? Date.now();
   onTask({
     index,
-    worker: failed?.processedBy ?? 'lost worker',
+    worker: crashed ? LOST_WORKER : (failed?.processedBy ?? LOST_WORKER),
     start: failed?.processedOn ?? end,
     end,
   });
