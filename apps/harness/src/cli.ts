@@ -10,6 +10,7 @@ import { renderComparison } from './output/compare-table.js';
 import { distributedNotes } from './output/distributed.js';
 import { painter, wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
+import { sideBySide } from './output/side-by-side.js';
 import { renderSweep } from './output/sweep-table.js';
 import { renderTables } from './output/tables.js';
 import { checkTimelineStrategy, textTimelines } from './output/timeline-text.js';
@@ -42,6 +43,7 @@ try {
     renderSweep(result),
     verdict(result).join('\n'),
     saved ? renderComparison(result, changes, saved.file, painter(colour)) : '',
+    sideBySide(result).join('\n'),
     options.timeline ? textTimelines(result, options.timeline, process.stdout.columns) : '',
   ];
   process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);

@@ -83,6 +83,8 @@ const downloadArgs = [
 const args = ['--runs', String(options.runs), '--warmup', String(options.warmup)];
 for (const pkg of found) {
   if (options.only && !options.only.includes(pkg.name)) continue;
+  // An opt-in lane (the Python programs) runs only when named, as in `pnpm bench`.
+  if (!options.only && pkg.optIn) continue;
   if (options.workload && options.workload !== pkg.workload) continue;
   const start = `cd ${quote(relative(root, pkg.dir))} && node ${quote(relative(pkg.dir, startScript))}`;
   if (pkg.workload === 'io') {

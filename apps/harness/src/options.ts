@@ -142,6 +142,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'comma-separated strategies to run, by folder name (io-sync,io-threading), or name:variant',
       commaList,
     )
+    .option(
+      '--python',
+      "add the article's own Python programs (py-*) to the selection: off by default, as fib takes minutes in Python",
+    )
     .option('--workload <workload>', 'only io or only cpu strategies', (value) => {
       const [workload] = oneOf<Workload>(['io', 'cpu'])(value);
       return workload;
@@ -262,6 +266,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       minTime: number;
       warmup?: number;
       timeBudget: number;
+      python?: boolean;
       distributed: boolean;
     };
   const parsed = program.opts<Parsed>();
@@ -270,6 +275,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     minTime,
     warmup,
     timeBudget,
+    python,
     distributed,
     sitesFile,
     connectTimeout,
@@ -288,7 +294,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   return {
     ...rest,
     redis,
-    lanes: [...(distributed ? ['distributed'] : [])],
+    lanes: [...(python ? ['python'] : []), ...(distributed ? ['distributed'] : [])],
     sites: rest.sites ?? sitesFile,
     jobs: job,
     minTime: minTime * 1000,

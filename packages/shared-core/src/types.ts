@@ -162,4 +162,14 @@ export interface StrategyManifest {
    * (`--python`) or `--only` adds it.
    */
   readonly optIn?: string;
+  /** What the strategy is written in, shown beside its name: `node` when absent. */
+  readonly language?: string;
+  /**
+   * For a strategy that is not a Node module: the program and its arguments, run in the
+   * package's folder, which talks to the harness in JSON lines (CONTRIBUTING.md, "A
+   * strategy in another language"). A first word `python3` runs on the interpreter the
+   * harness picks (`SPEEDUP_PYTHON`, else the first `python3` on PATH with requests and
+   * aiohttp, else `/usr/bin/python3`).
+   */
+  readonly command?: readonly string[];
 }

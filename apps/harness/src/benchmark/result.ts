@@ -1,4 +1,5 @@
 import type { BenchJobName, Difference, Model, TaskEvent, Workload } from '@speedup/shared-core';
+import type { Python } from '@speedup/shared-core/harness';
 import type { BenchOptions, Sweep } from '../options.js';
 import type { MeasureReport } from './child-process/messages.js';
 import type { Interval } from './intervals.js';
@@ -35,6 +36,8 @@ export interface BenchRow {
   readonly input?: string;
   readonly workload: Workload;
   readonly model: Model;
+  /** What the strategy is written in: `node` when absent. */
+  readonly language?: string;
   /** Tasks the strategy ran at once (pool size, in-flight limit, or 1). */
   readonly concurrency?: number;
   /** Starting pools and sessions, before any work. */
@@ -97,4 +100,6 @@ export interface BenchResult {
   readonly latencyMs?: number;
   /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */
   readonly sweep?: Sweep;
+  /** The interpreter that ran the Python strategies, when any ran. */
+  readonly python?: Python;
 }

@@ -9,7 +9,13 @@ import {
   MAX_SUM_OF_SQUARES_SIZE,
   type Result,
 } from '@speedup/shared-core';
-import { findStrategies } from '@speedup/shared-core/harness';
+import {
+  findPython,
+  findStrategies,
+  PYTHON_VARIABLE,
+  type Python,
+  PythonMissing,
+} from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
 import type { SetupRequest } from './child-process/messages.js';
@@ -111,7 +117,9 @@ interface JobContext {
   readonly reusableReference: BenchRow | undefined;
   /** What the machine's cores give independent processes, for CPU jobs. */
   readonly ceiling: number | undefined;
-  /** Environment every measuring process gets, besides the HTTP limits. */
+  /** The interpreter of the Python strategies, when the plan has any. */
+  readonly python: Python | undefined;
+  /** Environment every measuring process gets, besides the HTTP limits and the interpreter. */
   readonly env: Record<string, string>;
 }
 
@@ -140,6 +148,8 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     ...(Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {}),
+    // Every measuring process runs the interpreter checked here, without searching again.
+    ...(context.python ? { [PYTHON_VARIABLE]: context.python.interpreter } : {}),
   };
   const request = ({ pkg, variant }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
@@ -254,6 +264,23 @@ function checkSizes(plan: readonly PlannedJob[], options: BenchOptions): void {
 }
 
 /**
+ * The interpreter for the plan's Python strategies, checked before anything starts:
+ * without it, a `PlanError` names what is missing and how to install it.
+ */
+function checkPython(plan: readonly PlannedJob[]): Python | undefined {
+  const needed = plan.some((planned) =>
+    planned.contenders.some(({ pkg }) => pkg.language === 'python'),
+  );
+  if (!needed) return undefined;
+  try {
+    return findPython();
+  } catch (error) {
+    if (error instanceof PythonMissing) throw new PlanError(error.message);
+    throw error;
+  }
+}
+
+/**
  * Runs the benchmark: plans it, starts the local site server when an I/O job needs it,
  * measures every strategy on every job one at a time (once per sweep value), diffs
  * every run's results against the job's reference, and closes the server. Throws a
@@ -265,6 +292,7 @@ export async function runBench(
 ): Promise<BenchResult> {
   const plan = planBench(findStrategies(options.root), options);
   checkSizes(plan, options);
+  const python = checkPython(plan);
   const env = await distributedEnvironment(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
@@ -300,6 +328,7 @@ export async function runBench(
           expectedByInput,
           reusableReference: reusable,
           ceiling,
+          python,
           env,
         });
         const referenceRow = jobRows.find((row) => row.strategy === planned.reference.name);
@@ -317,5 +346,6 @@ export async function runBench(
     parallelCeiling: ceiling,
     latencyMs: server ? options.latency : undefined,
     sweep: options.sweep,
+    python,
   };
 }

@@ -34,6 +34,8 @@ export interface JsonRecord {
   readonly job: string;
   readonly workload: string;
   readonly model: string;
+  /** What the strategy is written in: `node`, `python`. */
+  readonly language: string;
   readonly concurrency: number | null;
   /** Seconds to set the strategy up, apart from the work. */
   readonly setup: number | null;
@@ -87,6 +89,7 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     job: row.job,
     workload: row.workload,
     model: row.model,
+    language: row.language ?? 'node',
     concurrency: orNull(row.concurrency),
     setup: seconds(row.setupMs),
     cold: seconds(row.coldMs),
@@ -151,6 +154,9 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
     crossovers: crossovers(result),
     environment: {
       node: process.version,
+      python: result.python
+        ? { version: result.python.version, interpreter: result.python.interpreter }
+        : null,
       platform: `${process.platform} ${process.arch}`,
       cores: result.cores,
       runs: result.options.runs,

@@ -89,13 +89,20 @@ export function runsDescription(result: BenchResult): string {
   return `${warmup}, ${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${time}${precision}${order}`;
 }
 
+/** `; Python 3.11.2 (/usr/bin/python3)` when Python strategies are among the rows. */
+function pythonNote(result: BenchResult, rows: readonly BenchRow[]): string {
+  const { python } = result;
+  if (!python || !rows.some((row) => row.language === 'python')) return '';
+  return `; Python ${python.version} (${python.interpreter})`;
+}
+
 /** The title over a workload's table: what ran, on what, and how it was measured. */
 export function workloadTitle(
   result: BenchResult,
   workload: Workload,
   rows: readonly BenchRow[],
 ): string {
-  const runs = runsDescription(result);
+  const runs = `${runsDescription(result)}${pythonNote(result, rows)}`;
   if (workload === 'io') {
     const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
     return `I/O-bound: download ${pages} pages (${ioSource(result)}); ${runs}`;

@@ -28,6 +28,7 @@ const mean = (row: BenchRow) =>
 
 const common = {
   strategy: { header: 'strategy', cell: (row) => row.strategy },
+  language: { header: 'language', cell: (row) => row.language ?? 'node' },
   model: { header: 'model', cell: (row) => row.model },
   median: { header: 'median', cell: (row) => duration(row.summary?.median) },
   mean: { header: 'mean ± σ', cell: mean },
@@ -153,14 +154,24 @@ function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string)
   return lines;
 }
 
+/** The columns, with the language next to the strategy when not every row is Node's. */
+function withLanguage(columns: readonly Column[], rows: readonly BenchRow[]): Column[] {
+  if (rows.every((row) => (row.language ?? 'node') === 'node')) return [...columns];
+  const [strategy, ...rest] = columns;
+  return strategy ? [strategy, common.language, ...rest] : [...columns];
+}
+
 /** One section per workload that ran: its rows and its columns. */
 export const sections = (result: BenchResult) =>
   (['io', 'cpu'] as const)
-    .map((workload) => ({
-      workload,
-      rows: result.rows.filter((row) => row.workload === workload),
-      columns: workload === 'io' ? ioColumns : cpuColumns,
-    }))
+    .map((workload) => {
+      const rows = result.rows.filter((row) => row.workload === workload);
+      return {
+        workload,
+        rows,
+        columns: withLanguage(workload === 'io' ? ioColumns : cpuColumns, rows),
+      };
+    })
     .filter((section) => section.rows.length > 0);
 
 /** The tables `pnpm bench` prints: one for I/O, one for CPU, then warnings, failures and differences. */

@@ -10,6 +10,7 @@ import {
   runsDescription,
 } from '../output/describe-row.js';
 import { duration, ratio } from '../output/format.js';
+import { sideBySideByJob } from '../output/side-by-side.js';
 import { verdict } from '../output/verdict.js';
 import { describeTimeline, layOutTimeline } from '../timeline/lanes.js';
 import { type Badge, barChart } from './bars.js';
@@ -28,6 +29,9 @@ import { MAX_ROWS_PER_LANE, timelineChart } from './timeline-chart.js';
 function environment(result: BenchResult, generatedAt: Date): string {
   const facts: [string, string][] = [
     ['Node.js', process.version],
+    ...(result.python
+      ? [['Python', `${result.python.version} (${result.python.interpreter})`] as [string, string]]
+      : []),
     ['platform', `${process.platform} ${process.arch}`],
     ['cores', String(result.cores)],
     ...(result.parallelCeiling === undefined
@@ -77,6 +81,21 @@ ${speedups}
 <p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; each dot is one run. Green is what the verdict calls fastest: faster than the others beyond the tie margin, its results equal to the reference's (a wrong answer is never the fastest); <b>DIFF</b> marks results that differ from it. When the fastest tie, each is marked <i>tied</i>.</p>
 ${lines.length > 0 ? `<ul class="verdict">${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>` : ''}
 ${figures.join('\n')}
+</section>`;
+}
+
+/** The article's Python programs against their Node counterparts, when both ran. */
+function languagesSection(result: BenchResult): string {
+  const jobs = sideBySideByJob(result);
+  if (jobs.length === 0) return '';
+  const lists = jobs.map(
+    ({ job, lines }) =>
+      `<h3>${escapeText(job)}</h3>\n<ul>${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>`,
+  );
+  return `<section id="languages">
+<h2>Node and Python, model by model</h2>
+<p>The article’s own Python programs ran against the same server on the same inputs, and their results were diffed like every strategy’s. Each language is first set against its own sync, then against the other.</p>
+${lists.join('\n')}
 </section>`;
 }
 
@@ -221,6 +240,7 @@ export function renderReport(
 ${environment(result, generatedAt)}
 </header>
 ${mediansSection(result)}
+${languagesSection(result)}
 ${sweepsSection(result)}
 ${timelinesSection(result)}
 </body>

@@ -3,26 +3,16 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Strategy } from '../strategy.js';
 import type { Isolation, StrategyManifest } from '../types.js';
+import { externalStrategy } from './external.js';
+import type { StrategyPackage } from './strategy-package.js';
+
+export type { StrategyPackage } from './strategy-package.js';
 
 /**
  * Finding and loading strategy packages: what the harness and the conformance suite do,
  * never a strategy. A package is a strategy when its package.json declares one (see
  * `StrategyManifest`); it is named by its folder (`io-threading`).
  */
-
-export interface StrategyPackage extends StrategyManifest {
-  /** Folder name: the strategy's name on the command line and in tables. */
-  readonly name: string;
-  /** npm name, e.g. `@speedup/io-threading`. */
-  readonly packageName: string;
-  readonly description: string;
-  readonly dir: string;
-  /** Absolute path of the built entry point. */
-  readonly entry: string;
-  readonly isolation: Isolation;
-  readonly reference: boolean;
-  readonly variants: Readonly<Record<string, string>>;
-}
 
 const ISOLATIONS: readonly Isolation[] = ['none', 'thread', 'process'];
 
@@ -63,6 +53,20 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
   if (manifest.optIn !== undefined && !/^[a-z][a-z0-9-]*$/.test(manifest.optIn)) {
     throw new Error(`${name}: package.json "speedup.optIn" must name a lane, e.g. "python"`);
   }
+  if (manifest.language !== undefined && !/^[a-z][a-z0-9+#-]*$/.test(manifest.language)) {
+    throw new Error(`${name}: package.json "speedup.language" must name a language, e.g. "python"`);
+  }
+  const { command } = manifest;
+  if (
+    command !== undefined &&
+    (!Array.isArray(command) ||
+      command.length === 0 ||
+      command.some((word) => typeof word !== 'string' || word === ''))
+  ) {
+    throw new Error(
+      `${name}: package.json "speedup.command" must list a program and its arguments, e.g. ["python3", "io_threading.py"]`,
+    );
+  }
   const variants = manifest.variants ?? {};
   if (
     typeof variants !== 'object' ||
@@ -82,6 +86,8 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     model: manifest.model,
     isolation,
     optIn: manifest.optIn,
+    language: manifest.language ?? 'node',
+    command,
     reference: manifest.reference === true,
     variants,
   };
@@ -97,8 +103,12 @@ export function findStrategies(root: string): StrategyPackage[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Imports a strategy's built entry and checks it matches what its package.json declares. */
+/**
+ * Imports a strategy's built entry and checks it matches what its package.json declares;
+ * for a strategy that declares a `command`, a strategy that runs it.
+ */
 export async function loadStrategy(pkg: StrategyPackage): Promise<Strategy> {
+  if (pkg.command) return externalStrategy({ ...pkg, command: pkg.command });
   if (!existsSync(pkg.entry)) {
     throw new Error(`${pkg.name} is not built (${pkg.entry} is missing): run pnpm build`);
   }

@@ -22,29 +22,49 @@ function read(path: string): string | undefined {
   }
 }
 
-/** Process ids of the direct children of `parent`. */
-export function childPids(parent = process.pid): number[] {
+/** The parent of every process this process can see, by process id. */
+function parents(): Map<number, number> {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [];
+    return new Map();
   }
-  const children: number[] = [];
+  const parentOf = new Map<number, number>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = read(`/proc/${entry}/stat`);
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields && Number(fields[1]) === parent) children.push(Number(entry));
+    if (fields) parentOf.set(Number(entry), Number(fields[1]));
   }
-  return children;
+  return parentOf;
 }
 
-/** User and system CPU time of each child of this process so far. */
+/** Process ids of the direct children of `parent`. */
+export function childPids(parent = process.pid): number[] {
+  return [...parents()].filter(([, ppid]) => ppid === parent).map(([pid]) => pid);
+}
+
+/**
+ * Process ids of every process below `ancestor`: its children, theirs, and so on. A
+ * strategy's program in another language runs its pool one level further down.
+ */
+export function descendantPids(ancestor = process.pid): number[] {
+  const childrenOf = new Map<number, number[]>();
+  for (const [pid, ppid] of parents()) childrenOf.set(ppid, [...(childrenOf.get(ppid) ?? []), pid]);
+  const found: number[] = [];
+  for (let next = [ancestor]; next.length > 0; ) {
+    next = next.flatMap((pid) => childrenOf.get(pid) ?? []);
+    found.push(...next);
+  }
+  return found;
+}
+
+/** User and system CPU time so far of each process below this one. */
 export function childTimes(): Map<number, ProcessTimes> {
   const times = new Map<number, ProcessTimes>();
-  for (const pid of childPids()) {
+  for (const pid of descendantPids()) {
     const stat = read(`/proc/${pid}/stat`);
     if (!stat) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -71,10 +91,10 @@ export function childTimesBetween(
   return { userMs, systemMs };
 }
 
-/** Sum of the peak resident memory (VmHWM) of this process's children, in bytes. */
+/** Sum of the peak resident memory (VmHWM) of the processes below this one, in bytes. */
 export function childPeakMemory(): number {
   let bytes = 0;
-  for (const pid of childPids()) {
+  for (const pid of descendantPids()) {
     const match = read(`/proc/${pid}/status`)?.match(/^VmHWM:\s+(\d+) kB/m);
     if (match) bytes += Number(match[1]) * 1024;
   }
