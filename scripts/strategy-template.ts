@@ -59,6 +59,7 @@ const modelRows: Record<string, [switches: string, processors: string]> = {
   threads: ['the operating system', 'many: Node has no GIL'],
   async: ['the task itself, at `await`', '1'],
   processes: ['nobody: processes really run at once', 'many'],
+  distributed: ['nobody: each worker takes one job at a time', 'many machines'],
 };
 
 /** The templates' placeholders and what they become: the names, the README's table row, the kind of pool. */

@@ -7,6 +7,7 @@ import { exportJson } from './export/json.js';
 import { exportMarkdown } from './export/markdown.js';
 import { parseBenchOptions } from './options.js';
 import { renderComparison } from './output/compare-table.js';
+import { distributedNotes } from './output/distributed.js';
 import { painter, wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
 import { sideBySide } from './output/side-by-side.js';
@@ -38,6 +39,7 @@ try {
   const changes = saved ? compareRuns(result, saved, options.failIfSlower) : [];
   const output = [
     renderTables(result, colour),
+    distributedNotes(result),
     renderSweep(result),
     verdict(result).join('\n'),
     saved ? renderComparison(result, changes, saved.file, painter(colour)) : '',

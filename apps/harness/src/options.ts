@@ -12,7 +12,9 @@ import {
   parseCommandLine,
   positiveInteger,
   positiveNumber,
+  redisAddress,
 } from '@speedup/shared-core/cli';
+import { REDIS_URL_VARIABLE, RedisAddress } from '@speedup/shared-core/redis';
 import { Command, InvalidArgumentError } from 'commander';
 
 /** Settings a sweep can vary, each a number. */
@@ -63,6 +65,13 @@ export interface BenchOptions {
   readonly concurrency?: number;
   /** Measure the strategies of a job in turns, a run each, rather than one after another (the default). */
   readonly interleave: boolean;
+  /**
+   * The Redis the distributed strategies put their queues on; undefined: each set-up
+   * starts a redis-server of its own. Printed or exported, its password reads `***`.
+   */
+  readonly redis?: RedisAddress;
+  /** Distributed strategies use the workers already waiting on `redis` instead of starting their own. */
+  readonly remoteWorkers?: boolean;
   /** Run everything once per value of one setting. */
   readonly sweep?: Sweep;
   readonly exportJson?: string;
@@ -112,6 +121,15 @@ function parseSweep(value: string): Sweep {
     );
   }
   return { parameter: name as SweepParameter, values: [...new Set(commaList(list).map(parse))] };
+}
+
+/** `SPEEDUP_REDIS_URL`, checked as `--redis` is. */
+function redisFromEnvironment(): RedisAddress | undefined {
+  try {
+    return RedisAddress.fromEnvironment();
+  } catch (error) {
+    failUsage(`${REDIS_URL_VARIABLE}: ${(error as Error).message}`);
+  }
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -191,6 +209,21 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
     .option(
+      '--distributed',
+      'add the distributed strategies (a job queue, BullMQ on Redis) to the selection',
+      false,
+    )
+    .option(
+      '--redis <url>',
+      `the Redis for the distributed strategies, redis:// or rediss:// (default: $${REDIS_URL_VARIABLE}, else each starts a redis-server of its own); a password may come from $SPEEDUP_REDIS_PASSWORD`,
+      redisAddress,
+    )
+    .option(
+      '--remote-workers',
+      'distributed strategies use the workers already waiting on --redis (started with their `worker` command) instead of starting their own',
+      false,
+    )
+    .option(
       '--interleave',
       'measure the strategies of a job taking turns, a run each, in a seeded shuffled order, so a machine whose speed drifts treats them alike (the default)',
       true,
@@ -234,6 +267,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       warmup?: number;
       timeBudget: number;
       python?: boolean;
+      distributed: boolean;
     };
   const parsed = program.opts<Parsed>();
   const {
@@ -242,6 +276,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmup,
     timeBudget,
     python,
+    distributed,
     sitesFile,
     connectTimeout,
     headersTimeout,
@@ -252,11 +287,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (rest.failIfSlower !== undefined && rest.compare === undefined) {
     failUsage('--fail-if-slower needs --compare <file>: slower than what?');
   }
+  const redis = rest.redis ?? redisFromEnvironment();
+  if (rest.remoteWorkers && !redis) {
+    failUsage('--remote-workers needs the Redis the workers wait on: name it with --redis <url>');
+  }
   return {
     ...rest,
+    redis,
+    lanes: [...(python ? ['python'] : []), ...(distributed ? ['distributed'] : [])],
     sites: rest.sites ?? sitesFile,
     jobs: job,
-    lanes: python ? ['python'] : undefined,
     minTime: minTime * 1000,
     warmup: warmup ?? 'steady',
     budgetMs: timeBudget * 1000,

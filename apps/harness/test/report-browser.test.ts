@@ -174,7 +174,7 @@ describe('the report in a browser', () => {
     const bars = opened.charts.filter((chart) => chart.chart === 'bars');
     expect(bars.map((chart) => chart.job)).toEqual(jobsRun);
     const timelines = opened.charts.filter((chart) => chart.chart === 'timeline');
-    // Opt-in lanes (the Python programs) are not in a default run.
+    // Opt-in lanes (the Python programs, the distributed strategies) are not in a default run.
     const expected = findStrategies(repositoryRoot)
       .filter((pkg) => !pkg.optIn)
       .flatMap((pkg) =>

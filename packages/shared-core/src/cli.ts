@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LATENCY_MS, DEFAULT_PAGES } from './jobs.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './limits.js';
+import { RedisAddress } from './queue/address.js';
 
 /**
  * Argument parsing shared by `pnpm bench` and every package's `start`: one parser
@@ -98,6 +99,18 @@ export function sitesFromFile(path: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
   if (lines.length === 0) throw new InvalidArgumentError(`'${path}' lists no sites.`);
   return lines.map(siteUrl);
+}
+
+/**
+ * `--redis <url>`, checked. A bad one is reported here, not by commander, whose message
+ * would repeat the argument as given, password and all.
+ */
+export function redisAddress(value: string): RedisAddress {
+  try {
+    return RedisAddress.parse(value);
+  } catch (error) {
+    failUsage(`option '--redis <url>': ${(error as Error).message}`);
+  }
 }
 
 /** What the download options below parse into. */

@@ -22,6 +22,11 @@ export function crashedPage(url: string, error: unknown): PageResult {
   return { url, status: 0, bytes: 0, sha256: '', error: 'crashed', detail: messageOf(error) };
 }
 
+/** The record of a page whose download threw, on every attempt a job queue made. */
+export function failedPage(url: string, error: unknown): PageResult {
+  return { url, status: 0, bytes: 0, sha256: '', error: 'failed', detail: messageOf(error) };
+}
+
 /** The record of a CPU task whose worker died while computing it. */
 export function crashedComputation(n: number, error: unknown): CpuResult {
   return { input: String(n), value: '', error: 'crashed', detail: messageOf(error) };

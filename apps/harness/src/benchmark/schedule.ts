@@ -22,6 +22,7 @@ import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
 import type { PlannedInput } from './compare.js';
 import { withComparisons } from './comparisons.js';
+import { distributedEnvironment } from './distributed.js';
 import {
   type MeasureOptions,
   type Measurer,
@@ -118,6 +119,8 @@ interface JobContext {
   readonly ceiling: number | undefined;
   /** The interpreter of the Python strategies, when the plan has any. */
   readonly python: Python | undefined;
+  /** Environment every measuring process gets, besides the HTTP limits and the interpreter. */
+  readonly env: Record<string, string>;
 }
 
 async function benchJob(context: JobContext): Promise<BenchRow[]> {
@@ -141,6 +144,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   // strategy taking its run sends requests then, whatever the others hold open and idle.
   const countsSockets = server !== undefined && job === 'download';
   const env: Record<string, string> = {
+    ...context.env,
     ...(Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {}),
@@ -289,6 +293,7 @@ export async function runBench(
   const plan = planBench(findStrategies(options.root), options);
   checkSizes(plan, options);
   const python = checkPython(plan);
+  const env = await distributedEnvironment(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
   const server = needsServer
@@ -324,6 +329,7 @@ export async function runBench(
           reusableReference: reusable,
           ceiling,
           python,
+          env,
         });
         const referenceRow = jobRows.find((row) => row.strategy === planned.reference.name);
         if (referenceRow?.summary) referenceRows.set(planned.job, referenceRow);

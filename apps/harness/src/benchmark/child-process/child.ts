@@ -33,6 +33,10 @@ const lateness = (intervalNs: number) => Math.max(0, intervalNs / NS_PER_MS - LO
 
 /** Aborted when the harness asks this process to stop (Ctrl-C in `pnpm bench`). */
 const stopped = new AbortController();
+// A Ctrl-C in the terminal reaches this process too, with the harness. The harness then
+// asks it to stop, and it closes the strategy in order: a queue in someone's Redis is
+// removed, not left behind. Ended by the signal itself, it could do none of that.
+process.on('SIGINT', () => {});
 // Every run gets this one signal; the contract lets a strategy add a listener per task.
 setMaxListeners(0, stopped.signal);
 
@@ -161,6 +165,9 @@ process.on('message', (message: HarnessMessage) => {
       await send(await answer(message));
       if (message.type === 'finish') disconnect();
     } catch (error) {
+      // Stopped, the harness ends this process as soon as it hears of the failure: close
+      // the strategy first, so that nothing it started (a queue in someone's Redis) stays.
+      if (stopped.signal.aborted) await closeStrategy().catch(() => {});
       await send({
         type: 'failed',
         message: error instanceof Error ? error.message : String(error),

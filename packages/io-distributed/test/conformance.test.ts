@@ -1,0 +1,3 @@
+import { conformance } from '@speedup/shared-core/conformance';
+
+conformance(new URL('..', import.meta.url));
