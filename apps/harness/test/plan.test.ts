@@ -17,6 +17,7 @@ const pkg = (
   workload,
   model: reference ? 'sequential' : 'threads',
   isolation: reference ? 'none' : 'thread',
+  delivery: 'at-most-once',
   reference,
   variants,
 });

@@ -22,6 +22,9 @@ export type Model = 'sequential' | 'threads' | 'async' | 'processes' | (string &
  */
 export type Isolation = 'none' | 'thread' | 'process';
 
+/** Whether a task whose worker dies is lost with it (`at-most-once`) or done again elsewhere. */
+export type Delivery = 'at-most-once' | 'at-least-once';
+
 export type IoJobName = 'download';
 /** CPU jobs: the two `pnpm bench` runs, and `crash`, which fault tests run. */
 export type CpuJobName = 'sum-of-squares' | 'fib' | 'crash';
@@ -154,6 +157,12 @@ export interface StrategyManifest {
   readonly model: Model;
   /** Where its tasks run; `none` when absent. */
   readonly isolation?: Isolation;
+  /**
+   * What becomes of a task whose worker dies: `at-most-once` (the default), it is lost
+   * with its worker and reported `crashed`; `at-least-once`, a job queue hands it to
+   * another worker, which does it again. The conformance suite expects what it declares.
+   */
+  readonly delivery?: Delivery;
   readonly reference?: boolean;
   readonly variants?: Readonly<Record<string, string>>;
   /**

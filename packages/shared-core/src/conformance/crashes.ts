@@ -136,9 +136,10 @@ export function ioCrashTests(
   );
 
   // A thread cannot be killed from outside its pool, but a process can: kill the one
-  // that is waiting for a page, as a crash or the OOM killer would. A job queue
-  // (`redelivers`) loses no page this way: it hands the job to another worker, which the
-  // hung page would keep waiting; its package's own tests kill a worker mid-download.
+  // that is waiting for a page, as a crash or the OOM killer would. A strategy declaring
+  // `"delivery": "at-least-once"` (a job queue) loses no page this way: it hands the job
+  // to another worker, which the hung page would keep waiting; such a package's own tests
+  // kill a worker mid-download and check the page is done again, exactly.
   if (isolation === 'process' && !redelivers) {
     it('loses only the page whose process is killed mid-download; the pool replaces it and carries on', async () => {
       const before = snapshot();

@@ -62,7 +62,9 @@ export function conformance(
     if (pkg.workload === 'io') {
       const loadIo = load as () => Promise<IoStrategy>;
       ioTests(loadIo, setup);
-      ioCrashTests(loadIo, setup, pkg.isolation, { redelivers: pkg.model === 'distributed' });
+      ioCrashTests(loadIo, setup, pkg.isolation, {
+        redelivers: pkg.delivery === 'at-least-once',
+      });
     } else {
       const loadCpu = load as () => Promise<CpuStrategy>;
       cpuTests(loadCpu, setup, pkg.isolation);

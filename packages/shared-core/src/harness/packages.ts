@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Strategy } from '../strategy.js';
-import type { Isolation, StrategyManifest } from '../types.js';
+import type { Delivery, Isolation, StrategyManifest } from '../types.js';
 import { externalStrategy } from './external.js';
 import type { StrategyPackage } from './strategy-package.js';
 
@@ -15,6 +15,7 @@ export type { StrategyPackage } from './strategy-package.js';
  */
 
 const ISOLATIONS: readonly Isolation[] = ['none', 'thread', 'process'];
+const DELIVERIES: readonly Delivery[] = ['at-most-once', 'at-least-once'];
 
 interface PackageJson {
   name?: string;
@@ -48,6 +49,12 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
   if (!ISOLATIONS.includes(isolation)) {
     throw new Error(
       `${name}: package.json "speedup.isolation" must be one of ${ISOLATIONS.map((each) => `"${each}"`).join(', ')}`,
+    );
+  }
+  const delivery = manifest.delivery ?? 'at-most-once';
+  if (!DELIVERIES.includes(delivery)) {
+    throw new Error(
+      `${name}: package.json "speedup.delivery" must be one of ${DELIVERIES.map((each) => `"${each}"`).join(', ')}`,
     );
   }
   if (manifest.optIn !== undefined && !/^[a-z][a-z0-9-]*$/.test(manifest.optIn)) {
@@ -85,6 +92,7 @@ export function readStrategyPackage(dir: string): StrategyPackage | undefined {
     workload: manifest.workload,
     model: manifest.model,
     isolation,
+    delivery,
     optIn: manifest.optIn,
     language: manifest.language ?? 'node',
     command,

@@ -1,4 +1,4 @@
-import type { Isolation, StrategyManifest } from '../types.js';
+import type { Delivery, Isolation, StrategyManifest } from '../types.js';
 
 /** A strategy package as the harness finds it: its manifest, and where it lives. */
 export interface StrategyPackage extends StrategyManifest {
@@ -11,6 +11,7 @@ export interface StrategyPackage extends StrategyManifest {
   /** Absolute path of the built entry point, for a Node strategy. */
   readonly entry: string;
   readonly isolation: Isolation;
+  readonly delivery: Delivery;
   readonly reference: boolean;
   readonly variants: Readonly<Record<string, string>>;
 }
