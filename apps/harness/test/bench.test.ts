@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, runBench } from '@speedup/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bench, cli, runsOnly } from './run-cli.js';
+import { bench, benchHyperfine, cli, runsOnly, start } from './run-cli.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -263,7 +263,7 @@ describe('pnpm bench on bad input', () => {
     [['--workload', 'gpu'], /unknown 'gpu'/],
     [['--fast'], /^error: unknown option '--fast'/],
     [['--sweep', 'threads=1,2'], /'threads=1,2' is not a sweep/],
-    [['--sweep', 'workers=1,0'], /'0' is not a positive whole number/],
+    [['--sweep', 'workers=1,0'], /'0' is not a whole number from 1 to/],
     [['--min-time', '-1'], /^error: option '--min-time <seconds>' argument '-1' is invalid/],
     [['--size', '20', '--job', 'sum-of-squares'], /^error: size 20 is too big for sum-of-squares/],
     [['--only', 'cpu-asyncio:fast'], /^error: unknown variant 'fast' of cpu-asyncio/],
@@ -272,13 +272,59 @@ describe('pnpm bench on bad input', () => {
       /cannot read '\/nonexistent\/sites.txt' \(ENOENT\)/,
     ],
     [['--sites', ','], /the list is empty/],
-    [['--connect-timeout', '0'], /'0' is not a number above 0/],
+    [['--connect-timeout', '0'], /'0' is not a number above 0, up to 2,147,483,647/],
+    // Out of range: refused before the site server or any strategy starts.
+    [['--pages', '99999999'], /'99999999' is not a whole number from 1 to 100,000/],
+    [['--workers', '100000'], /^error: option '--workers <n>' argument '100000' is invalid/],
+    [['--workers', '1000', '--only', 'io-multiprocessing'], /can start at most \d+ of them/],
+    [['--page-timeout', '2147483648'], /'2147483648' is not a number above 0, up to/],
+    [['--pages', '100000', '--size', '2'], /--pages × --size is 200,000 pages/],
+    [['--runs', '1001'], /'1001' is not a whole number from 1 to 1,000/],
+    [['--max-failures', '-1'], /'-1' is not a number from 0 to 100/],
+    [['--sweep', 'latency=1,2147483647'], /'2147483647' is not a number from 0 to/],
+    [
+      ['--sites', 'http://alice:s3cr3t@ho st/'],
+      /'http:\/\/alice:\*\*\*@ho st\/' is not a valid URL/,
+    ],
   ])('%j: one line naming the problem, exit code 2', (args, message) => {
     const run = bench(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('s3cr3t');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    ['io-sync', ['--pages', '0'], /'0' is not a whole number from 1 to 100,000/],
+    ['io-multiprocessing', ['--workers', '100000'], /'100000' is not a whole number from 1 to/],
+    ['io-asyncio', ['--concurrency', '1000000000'], /is not a whole number from 1 to/],
+    ['io-sync', ['--page-timeout', '-5'], /'-5' is not a number above 0/],
+  ])('%s start %j: refused the same way, before the server starts', (strategy, args, message) => {
+    const run = start(strategy, args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses the same ranges in pnpm bench:hyperfine, before looking for hyperfine', () => {
+    const run = benchHyperfine(['--runs', '0']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/'0' is not a whole number from 1 to 1,000/);
+  });
+
+  it('states the range of every numeric option in --help', () => {
+    const options = bench(['--help'])
+      .stdout.split(/\n(?= {2}-)/)
+      .map((block) => block.replace(/\s+/g, ' ').trim());
+    const numeric = options.filter((option) =>
+      /^--[a-z-]+ <(n|ms|seconds|percent|factor|setting=values)>/.test(option),
+    );
+    expect(numeric.length).toBeGreaterThan(20);
+    for (const option of numeric) {
+      expect(option).toMatch(/\d to [\d,]+|up to [\d,]+|within its option's range/);
+    }
   });
 });
 

@@ -22,6 +22,19 @@ export function benchHyperfine(
   });
 }
 
+/** A strategy package's `pnpm start`, run from its folder as pnpm runs it. */
+export function start(
+  strategy: string,
+  args: readonly string[],
+  options: Omit<SpawnSyncOptions, 'encoding'> = {},
+) {
+  const script = fileURLToPath(
+    new URL('../../../packages/shared-core/bin/speedup-start.js', import.meta.url),
+  );
+  const cwd = fileURLToPath(new URL(`../../../packages/${strategy}/`, import.meta.url));
+  return spawnSync(process.execPath, [script, ...args], { cwd, ...options, encoding: 'utf8' });
+}
+
 /** Exactly this many measured runs, no warm-up, no time or precision goal: for tests of what the harness does, not of how fast. */
 export const runsOnly = (runs: number) => [
   '--runs',

@@ -9,7 +9,7 @@ import {
   MAX_SUM_OF_SQUARES_SIZE,
   type Result,
 } from '@speedup/shared-core';
-import { findStrategies } from '@speedup/shared-core/harness';
+import { findStrategies, machineCapacity } from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
 import type { SetupRequest } from './child-process/messages.js';
@@ -237,13 +237,31 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
 }
 
 /** Bad settings for the jobs that will run, found before anything starts. */
-function checkSizes(plan: readonly PlannedJob[], options: BenchOptions): void {
-  if (!plan.some((planned) => planned.job === 'sum-of-squares')) return;
-  const sizes = options.sweep?.parameter === 'size' ? options.sweep.values : [options.size];
-  const tooBig = sizes.find((size) => size > MAX_SUM_OF_SQUARES_SIZE);
-  if (tooBig !== undefined) {
+function checkSettings(plan: readonly PlannedJob[], options: BenchOptions): void {
+  const values = (parameter: 'size' | 'workers', given: number | undefined) =>
+    options.sweep?.parameter === parameter
+      ? options.sweep.values
+      : given === undefined
+        ? []
+        : [given];
+  if (plan.some((planned) => planned.job === 'sum-of-squares')) {
+    const tooBig = values('size', options.size).find((size) => size > MAX_SUM_OF_SQUARES_SIZE);
+    if (tooBig !== undefined) {
+      throw new PlanError(
+        `size ${tooBig} is too big for sum-of-squares: its sums stay exact up to size ${MAX_SUM_OF_SQUARES_SIZE}`,
+      );
+    }
+  }
+  // Worker threads were checked with the option; child processes cost more, and only
+  // the plan knows whether a strategy that starts them is selected.
+  const workers = Math.max(0, ...values('workers', options.workers));
+  const forks = plan
+    .flatMap((planned) => planned.contenders)
+    .find(({ pkg }) => pkg.isolation === 'process');
+  const allowed = machineCapacity().processWorkers;
+  if (forks && workers > allowed) {
     throw new PlanError(
-      `size ${tooBig} is too big for sum-of-squares: its sums stay exact up to size ${MAX_SUM_OF_SQUARES_SIZE}`,
+      `--workers ${workers}: ${forks.label} starts its workers as child processes, and this machine can start at most ${allowed.toLocaleString('en-US')} of them`,
     );
   }
 }
@@ -259,7 +277,7 @@ export async function runBench(
   hooks: BenchHooks = {},
 ): Promise<BenchResult> {
   const plan = planBench(findStrategies(options.root), options);
-  checkSizes(plan, options);
+  checkSettings(plan, options);
   const cores = availableParallelism();
   const needsServer = plan.some((planned) => planned.job === 'download') && !options.sites;
   const server = needsServer
