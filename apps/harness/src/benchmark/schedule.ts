@@ -7,9 +7,10 @@ import {
   HTTP_LIMITS_VARIABLE,
   type IoInput,
   MAX_SUM_OF_SQUARES_SIZE,
+  type PageResult,
   type Result,
 } from '@speedup/shared-core';
-import { findStrategies, machineCapacity } from '@speedup/shared-core/harness';
+import { findStrategies, machineCapacity, redactUrl } from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
 import type { SetupRequest } from './child-process/messages.js';
@@ -22,11 +23,12 @@ import {
   measureOneAfterAnother,
   measureTakingTurns,
   type Progress,
+  type RunLabel,
   type RunPlan,
 } from './measure.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
 import type { BenchResult, BenchRow, Measured } from './result.js';
-import { failedRow, rowFrom } from './rows.js';
+import { failedRow, rowFrom, urlOutcomes } from './rows.js';
 
 /**
  * The schedule of a whole benchmark: which jobs run, in which order, at which sweep
@@ -35,9 +37,15 @@ import { failedRow, rowFrom } from './rows.js';
 
 export interface BenchHooks {
   readonly signal?: AbortSignal;
-  /** Called when a strategy starts being measured, and with progress while it runs. */
-  readonly onStart?: (strategy: string, job: BenchJobName) => void;
+  /** Called when a strategy starts being measured, with the job's input, and with progress while it runs. */
+  readonly onStart?: (
+    strategy: string,
+    job: BenchJobName,
+    items?: readonly (string | number)[],
+  ) => void;
   readonly onProgress?: (strategy: string, job: BenchJobName, progress: Progress) => void;
+  /** Called as each run of a strategy starts. */
+  readonly onRun?: (strategy: string, job: BenchJobName, label: RunLabel) => void;
   readonly onRow?: (row: BenchRow) => void;
   /** Called as the parallel ceiling starts being measured, before the CPU jobs. */
   readonly onCeiling?: (cores: number) => void;
@@ -64,13 +72,13 @@ function inputFor(
 
 /**
  * A job's input in words, the same whatever the local server's ports: what `--compare`
- * checks two runs agree on.
+ * checks two runs agree on. Passwords in site URLs are hidden: this goes into exports.
  */
 export function describeInput(job: BenchJobName, options: BenchOptions): string {
   if (job === 'download') {
     const pages = Math.max(1, Math.round(options.pages * options.size));
     const from = options.sites
-      ? options.sites.join(', ')
+      ? options.sites.map(redactUrl).join(', ')
       : `the local server at ${options.latency} ms latency${options.jitter > 0 ? ` + up to ${options.jitter} ms jitter` : ''}`;
     return `${pages} pages from ${from}`;
   }
@@ -149,6 +157,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       signal: hooks.signal,
       env,
       onProgress: (progress) => hooks.onProgress?.(contender.label, job, progress),
+      onRun: (label) => hooks.onRun?.(contender.label, job, label),
       ...(countsSockets && {
         beforeRun: () => server.resetStats(),
         afterRun: async () => {
@@ -188,7 +197,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       return failedRow(contender, job, why, parametersOf(outcome));
     }
     const row = rowFrom(contender, job, measured, expected, parametersOf(outcome));
-    return isReference(contender) ? { ...row, reference: true } : row;
+    if (!isReference(contender)) return row;
+    return job === 'download'
+      ? { ...row, reference: true, urlOutcomes: urlOutcomes(expected as PageResult[]) }
+      : { ...row, reference: true };
   };
   const described = describeInput(job, options);
   const finish = (measured: BenchRow) => {
@@ -212,7 +224,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       toMeasure.map((contender) => ({
         request: request(contender),
         options: measureOptions(contender),
-        onStart: () => hooks.onStart?.(contender.label, job),
+        onStart: () => hooks.onStart?.(contender.label, job, input.items),
       })),
       plan,
       options.seed,
@@ -223,7 +235,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   } else {
     for (const contender of toMeasure) {
       if (hooks.signal?.aborted) break;
-      hooks.onStart?.(contender.label, job);
+      hooks.onStart?.(contender.label, job, input.items);
       const outcome = await measureOneAfterAnother(
         measurer,
         request(contender),
