@@ -98,7 +98,7 @@ export function progressReporter(
     const first = unfinished ?? [...state.items.keys()].slice(0, 5);
     const named = first.map((index) => `${index} (${String(state.items[index])})`).join(', ');
     const more = left > first.length ? ` and ${left - first.length} more` : '';
-    return `nothing has finished for ${elapsed(quiet)}, longer than the ${duration(pageTimeout)} page timeout explains: waiting on page ${named}${more}`;
+    return `nothing has finished for ${elapsed(quiet)}, longer than the ${Number((pageTimeout / 1000).toFixed(1))} s page timeout explains: waiting on page ${named}${more}`;
   };
 
   const where = (state: Current, at: number) => {
