@@ -26,6 +26,7 @@ interface Exported {
     error: string | null;
     concurrency: number;
     peak_memory: number;
+    peak_sockets: number;
     outcomes: { ok: number; failed: number; by_kind: Record<string, number> } | null;
   }[];
   reference_outcomes: { url: string; pages: number; kind: string }[];
@@ -203,7 +204,7 @@ describe('soak: 10,000 pages through every I/O strategy', () => {
     return read(file);
   };
 
-  it('gives every strategy the same results, and memory that grows with pages no more than their records do', () => {
+  it('gives every strategy the same results, a bounded number of sockets, and memory that grows with pages no more than their records do', () => {
     const perHeap = youngGenerationPeak();
     const half = measure(5_000);
     const full = measure(10_000);
@@ -221,6 +222,14 @@ describe('soak: 10,000 pages through every I/O strategy', () => {
       );
       expect(grew, record.strategy).toBeLessThan(allowed);
     }
+    // One session per thread or process keeps a connection or two per site; io-asyncio
+    // keeps at most 256 pages in flight, on at most 256 connections per site.
+    const sockets = new Map(full.results.map((record) => [record.strategy, record.peak_sockets]));
+    const cores = availableParallelism();
+    expect(sockets.get('io-sync')).toBeLessThanOrEqual(2 * 2);
+    expect(sockets.get('io-threading')).toBeLessThanOrEqual(5 * 2 * 2);
+    expect(sockets.get('io-multiprocessing')).toBeLessThanOrEqual(cores * 2 * 2);
+    expect(sockets.get('io-asyncio')).toBeLessThanOrEqual(2 * 256);
     // The figures the soak is for, in the test's output.
     console.log(
       `Peak memory of the measuring process and its workers, ${process.version}, young generation up to ${mb(perHeap)} a heap:\n${figures.join('\n')}`,
