@@ -47,14 +47,14 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
 
   /**
    * Limits far apart, so each fault can end only one way even on a busy machine: a hang
-   * at the headers timeout, a byte every 5 s at the body timeout, a byte every 100 ms (6.4
-   * s in all) at the page timeout.
+   * at the headers timeout, a byte every 5 s at the body timeout, a byte a second (64 s in
+   * all, and never a gap the body timeout minds) at the page timeout.
    */
   const limits = {
     connectTimeout: 2_000,
     headersTimeout: 500,
-    bodyTimeout: 1_000,
-    pageTimeout: 3_000,
+    bodyTimeout: 2_000,
+    pageTimeout: 5_000,
     maxBytes: 1024 * 1024,
   };
 
@@ -68,7 +68,7 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
       [fault.reset, 'reset'],
       [fault.hang, 'timeout (headers)'],
       [fault.drip, 'timeout (body)'],
-      [faultUrls(siteA, { dripBytes: 64, dripInterval: 100 }).drip, 'timeout (page)'],
+      [faultUrls(siteA, { dripBytes: 64, dripInterval: 1_000 }).drip, 'timeout (page)'],
       [fault.short, 'short_body'],
       [fault.redirectLoop, 'too_many_redirects'],
       [fault.huge, 'too_large'],
@@ -76,6 +76,7 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
       [siteB, 'ok'],
     ];
     const file = join(dir, 'faults.json');
+    const report = join(dir, 'faults-report');
     const before = ourProcesses();
     const started = performance.now();
     const run = bench([
@@ -100,6 +101,8 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
       ...runsOnly(1),
       '--export-json',
       file,
+      '--report',
+      report,
     ]);
     const tookMs = performance.now() - started;
 
@@ -108,7 +111,7 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
     expect(run.stdout).toContain('Too many failures (--max-failures 10 %)');
     expect(run.stdout).toMatch(/│ 10 \/ 12 +│ ok +│/);
     expect(run.stdout).toContain(
-      'download: 10 of 12 pages failed, the same in every strategy: 1 HTTP 500, 1 HTTP 404, 1 connection reset, 1 headers timeout (over 500 ms for the response head), 1 body timeout (over 1 s between two chunks), 1 page timeout (over 3 s for the whole page), 1 body shorter than its Content-Length, 1 too many redirects, 1 body too large (over 1 MB), 1 connection refused',
+      'download: 10 of 12 pages failed, the same in every strategy: 1 HTTP 500, 1 HTTP 404, 1 connection reset, 1 headers timeout (over 500 ms for the response head), 1 body timeout (over 2 s between two chunks), 1 page timeout (over 5 s for the whole page), 1 body shorter than its Content-Length, 1 too many redirects, 1 body too large (over 1 MB), 1 connection refused',
     );
     const exported = read(file);
     expect(exported.results.map((record) => record.strategy).sort()).toEqual(
@@ -128,6 +131,13 @@ describe('soak: every I/O strategy against every fault, with short limits', () =
       });
     }
     expect(exported.reference_outcomes.map(({ url, kind }) => [url, kind])).toEqual(pages);
+    // The report says it too: the kinds, and each strategy's failed tasks drawn apart.
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    expect(html).toContain('download: 10 of 12 pages failed, the same in every strategy');
+    expect(html.match(/data-chart="timeline" [^>]*data-failed="10"/g)).toHaveLength(
+      IO_STRATEGIES.length,
+    );
+    expect(html.match(/class="task failed-task"/g)).toHaveLength(10 * IO_STRATEGIES.length);
 
     // Every page ends by its page timeout, so even one after another a strategy's run
     // takes at most pages × page timeout; a second more per page, and a minute for the

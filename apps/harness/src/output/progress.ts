@@ -41,6 +41,8 @@ interface Current {
   runStarted: number;
   /** When the last task finished, or the run started. */
   lastFinished: number;
+  /** When its last task finished: the run's time stops there. */
+  ended?: number;
   progress?: Progress;
 }
 
@@ -107,7 +109,7 @@ export function progressReporter(
     const noun = state.job === 'download' ? 'pages' : 'tasks';
     const { done = 0, total = state.items.length } = state.progress ?? {};
     parts.push(`${done}/${total} ${noun}`);
-    const ran = at - state.runStarted;
+    const ran = (state.ended ?? at) - state.runStarted;
     parts.push(elapsed(ran));
     return { parts, ran, done, total };
   };
@@ -159,6 +161,7 @@ export function progressReporter(
     onProgress(strategy, job, progress) {
       if (current?.strategy !== strategy || current.job !== job) return;
       if (progress.done !== current.progress?.done) current.lastFinished = now();
+      if (progress.done === progress.total) current.ended ??= current.lastFinished;
       current.progress = progress;
       if (live) tick();
     },
