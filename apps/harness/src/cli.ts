@@ -8,7 +8,7 @@ import { exportMarkdown } from './export/markdown.js';
 import { removeUnfinishedExports } from './export/write-file.js';
 import { parseBenchOptions } from './options.js';
 import { renderComparison } from './output/compare-table.js';
-import { rowsOverFailureLimit } from './output/failures.js';
+import { rowsOverFailureLimit, tooManyFailuresLine } from './output/failures.js';
 import { painter, wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
 import { renderSweep } from './output/sweep-table.js';
@@ -54,16 +54,8 @@ try {
   ];
   const tooManyFailures =
     options.maxFailures === undefined ? [] : rowsOverFailureLimit(result, options.maxFailures);
-  if (tooManyFailures.length > 0) {
-    const limit = `${Number(((options.maxFailures ?? 0) * 100).toFixed(1))} %`;
-    output.push(
-      `Too many failures (--max-failures ${limit}): ${tooManyFailures
-        .map(
-          (row) =>
-            `${row.strategy} (${row.job}) ${row.outcomes?.failed} of ${(row.outcomes?.ok ?? 0) + (row.outcomes?.failed ?? 0)}`,
-        )
-        .join(', ')}.`,
-    );
+  if (tooManyFailures.length > 0 && options.maxFailures !== undefined) {
+    output.push(tooManyFailuresLine(tooManyFailures, options.maxFailures));
   }
   print(process.stdout, `\n${output.filter((part) => part !== '').join('\n\n')}\n`);
   if (options.exportJson) await exportJson(result, options.exportJson);

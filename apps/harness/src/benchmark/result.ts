@@ -127,4 +127,6 @@ export interface BenchResult {
   readonly latencyMs?: number;
   /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */
   readonly sweep?: Sweep;
+  /** Ctrl-C stopped the run: rows may be missing, and those marked interrupted are partial. */
+  readonly interrupted?: boolean;
 }

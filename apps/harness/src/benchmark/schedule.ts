@@ -340,5 +340,6 @@ export async function runBench(
     parallelCeiling: ceiling,
     latencyMs: server ? options.latency : undefined,
     sweep: options.sweep,
+    ...(hooks.signal?.aborted ? { interrupted: true } : {}),
   };
 }

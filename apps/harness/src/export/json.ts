@@ -1,6 +1,5 @@
 import { describeDifference } from '@speedup/shared-core';
 import { redactUrl } from '@speedup/shared-core/harness';
-import { STOPPED } from '../benchmark/child-process/messages.js';
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
@@ -195,7 +194,7 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
   const document = {
     results: result.rows.map(toJsonRecord),
     /** Ctrl-C stopped the run: rows may be missing, and those marked interrupted are partial. */
-    interrupted: result.rows.some((row) => row.interrupted || row.error === STOPPED),
+    interrupted: result.interrupted === true,
     reference_outcomes: referenceOutcomes(result),
     verdicts: judge(result).map(toJsonVerdict),
     machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },

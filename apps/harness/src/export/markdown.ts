@@ -24,9 +24,10 @@ function failuresUnder(result: BenchResult, rows: readonly BenchRow[]): string {
 
 /** `--export-markdown`: the same tables, as Markdown. */
 export function renderMarkdown(result: BenchResult): string {
-  const interrupted = result.rows.some((row) => row.interrupted)
-    ? '\n\n_Interrupted (Ctrl-C): rows marked (interrupted) show only the runs they finished._'
-    : '';
+  const interrupted =
+    result.interrupted || result.rows.some((row) => row.interrupted)
+      ? '\n\n_Interrupted (Ctrl-C): rows marked (interrupted) show only the runs they finished._'
+      : '';
   return `${sections(result)
     .map(
       ({ workload, rows, columns }) =>

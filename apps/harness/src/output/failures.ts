@@ -105,3 +105,9 @@ export function failureWarnings(result: BenchResult): string[] {
 export function rowsOverFailureLimit(result: BenchResult, limit: number): BenchRow[] {
   return result.rows.filter((row) => (failedShare(row) ?? 0) > limit);
 }
+
+/** `Too many failures (--max-failures 10 %): io-sync (download) 8 / 12, …`: why the run exits 1. */
+export function tooManyFailuresLine(rows: readonly BenchRow[], limit: number): string {
+  const failed = rows.map((row) => `${row.strategy} (${row.job}) ${failedCell(row)}`);
+  return `Too many failures (--max-failures ${Number((limit * 100).toFixed(1))} %): ${failed.join(', ')}.`;
+}

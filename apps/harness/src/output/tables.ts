@@ -188,7 +188,7 @@ export function renderTables(result: BenchResult, colour = false): string {
   } else if (failures.length > 0) {
     parts.push(paint('yellow', failures.join('\n')));
   }
-  if (result.rows.some((row) => row.interrupted)) {
+  if (result.interrupted || result.rows.some((row) => row.interrupted)) {
     parts.push(
       paint(
         'yellow',

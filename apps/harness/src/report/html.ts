@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { failuresInWords } from '@speedup/shared-core/harness';
-import { STOPPED } from '../benchmark/child-process/messages.js';
 import { judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { writeExport } from '../export/write-file.js';
@@ -240,7 +239,7 @@ export function renderReport(
 <h1>speedup: where each strategy spends its time</h1>
 <p class="lead">Every strategy ran the same jobs on identical inputs, one at a time in a fresh process, and its results were checked against the sequential reference’s. Made by <code>pnpm bench --report</code>.</p>
 ${environment(result, generatedAt)}
-${result.rows.some((row) => row.interrupted || row.error === STOPPED) ? '<p class="interrupted" data-interrupted><b>Interrupted (Ctrl-C).</b> Rows marked interrupted show only the runs they finished; strategies not reached are missing.</p>' : ''}
+${result.interrupted || result.rows.some((row) => row.interrupted) ? '<p class="interrupted" data-interrupted><b>Interrupted (Ctrl-C).</b> Rows marked interrupted show only the runs they finished; strategies not reached are missing.</p>' : ''}
 </header>
 ${mediansSection(result)}
 ${sweepsSection(result)}
