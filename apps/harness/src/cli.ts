@@ -1,13 +1,15 @@
 import { failUsage } from '@speedup/shared-core/cli';
-import { findStrategies } from '@speedup/shared-core/harness';
+import { findStrategies, redactCredentials } from '@speedup/shared-core/harness';
 import { checkSameInputs, compareRuns, readSavedRun } from './benchmark/compare.js';
 import { PlanError, planBench } from './benchmark/plan.js';
 import { plannedInputs, runBench } from './benchmark/schedule.js';
 import { exportJson } from './export/json.js';
 import { exportMarkdown } from './export/markdown.js';
+import { removeUnfinishedExports } from './export/write-file.js';
 import { parseBenchOptions } from './options.js';
 import { renderComparison } from './output/compare-table.js';
 import { distributedNotes } from './output/distributed.js';
+import { rowsOverFailureLimit, tooManyFailuresLine } from './output/failures.js';
 import { painter, wantsColour } from './output/paint.js';
 import { progressReporter } from './output/progress.js';
 import { sideBySide } from './output/side-by-side.js';
@@ -19,10 +21,18 @@ import { writeReport } from './report/html.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const stopped = new AbortController();
+// 130 is what a shell reports for a program stopped by Ctrl-C.
+const INTERRUPTED_EXIT_CODE = 130;
 // The first Ctrl-C stops the strategy being measured, closes the server and prints what
-// was measured so far; a second one ends the harness at once.
-process.once('SIGINT', () => stopped.abort(new Error('interrupted')));
-const progress = progressReporter();
+// was measured so far; a second one ends the harness at once, leaving no half-written export.
+process.on('SIGINT', () => {
+  if (!stopped.signal.aborted) return stopped.abort(new Error('interrupted'));
+  removeUnfinishedExports();
+  process.exit(INTERRUPTED_EXIT_CODE);
+});
+const progress = progressReporter(process.stderr, options);
+/** Everything printed passes here: a site's password never reaches a terminal or a CI log. */
+const print = (stream: NodeJS.WriteStream, text: string) => stream.write(redactCredentials(text));
 
 try {
   checkTimelineStrategy(options);
@@ -46,17 +56,27 @@ try {
     sideBySide(result).join('\n'),
     options.timeline ? textTimelines(result, options.timeline, process.stdout.columns) : '',
   ];
-  process.stdout.write(`\n${output.filter((part) => part !== '').join('\n\n')}\n`);
+  const tooManyFailures =
+    options.maxFailures === undefined ? [] : rowsOverFailureLimit(result, options.maxFailures);
+  if (tooManyFailures.length > 0 && options.maxFailures !== undefined) {
+    output.push(tooManyFailuresLine(tooManyFailures, options.maxFailures));
+  }
+  print(process.stdout, `\n${output.filter((part) => part !== '').join('\n\n')}\n`);
   if (options.exportJson) await exportJson(result, options.exportJson);
   if (options.exportMarkdown) await exportMarkdown(result, options.exportMarkdown);
   if (options.report)
-    process.stderr.write(`report: ${await writeReport(result, options.report)}\n`);
-  // 130 is what a shell reports for a program stopped by Ctrl-C.
+    print(process.stderr, `report: ${await writeReport(result, options.report)}\n`);
   const failed =
-    result.rows.some((row) => !row.ok) || changes.some((change) => change.failsThreshold);
-  process.exitCode = stopped.signal.aborted ? 130 : failed ? 1 : 0;
+    result.rows.some((row) => !row.ok) ||
+    changes.some((change) => change.failsThreshold) ||
+    tooManyFailures.length > 0;
+  process.exitCode = stopped.signal.aborted ? INTERRUPTED_EXIT_CODE : failed ? 1 : 0;
 } catch (error) {
   progress.clear();
   if (error instanceof PlanError) failUsage(error.message);
-  throw error;
+  print(
+    process.stderr,
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
 }

@@ -12,13 +12,15 @@ import {
   commaList,
   type DownloadFlags,
   failUsage,
-  nonNegativeInteger,
+  inRange,
+  limitsFrom,
   oneOf,
   parseCommandLine,
-  positiveInteger,
+  withRange,
 } from '@speedup/shared-core/cli';
 import { findStrategies } from '@speedup/shared-core/harness';
 import { Command } from 'commander';
+import { benchRanges } from './options.js';
 
 const INSTALL_HINT =
   'hyperfine is not installed: on Debian or Ubuntu run `sudo apt-get install hyperfine`, on macOS `brew install hyperfine`; others: https://github.com/sharkdp/hyperfine#installation';
@@ -52,8 +54,18 @@ const program = new Command('pnpm bench:hyperfine')
     oneOf(jobNames.filter((job) => job !== 'download') as ('sum-of-squares' | 'fib')[]),
     ['sum-of-squares'],
   )
-  .option('--runs <n>', 'runs per command', positiveInteger, 3)
-  .option('--warmup <n>', 'runs before the measured ones', nonNegativeInteger, 1)
+  .option(
+    '--runs <n>',
+    withRange('runs per command', benchRanges.runs),
+    inRange(benchRanges.runs),
+    3,
+  )
+  .option(
+    '--warmup <n>',
+    withRange('runs before the measured ones', benchRanges.warmup),
+    inRange(benchRanges.warmup),
+    1,
+  )
   .option('--export-json <file>', "hyperfine's JSON export")
   .option('--export-markdown <file>', "hyperfine's Markdown export");
 addDownloadOptions(program);
@@ -73,11 +85,16 @@ if (spawnSync('hyperfine', ['--version'], { stdio: 'ignore' }).error) {
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+const flagOf = (name: string) =>
+  `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+const sites = options.sites ?? options.sitesFile;
 const downloadArgs = [
   `--latency ${options.latency}`,
   `--pages ${options.pages}`,
   ...(options.jitter > 0 ? [`--jitter ${options.jitter}`] : []),
-  ...(options.sites ? [`--sites ${quote(options.sites.join(','))}`] : []),
+  ...(sites ? [`--sites ${quote(sites.join(','))}`] : []),
+  // The limits reach each start as flags, as the user gave them.
+  ...Object.entries(limitsFrom(options)).map(([name, value]) => `${flagOf(name)} ${value}`),
 ].join(' ');
 
 const args = ['--runs', String(options.runs), '--warmup', String(options.warmup)];

@@ -4,18 +4,21 @@ import {
   addDownloadOptions,
   commaList,
   type DownloadFlags,
+  downloadRanges,
   failUsage,
+  inRange,
   limitsFrom,
-  nonNegativeInteger,
-  nonNegativeNumber,
   oneOf,
   parseCommandLine,
-  positiveInteger,
-  positiveNumber,
+  type Range,
+  rangeText,
   redisAddress,
+  withRange,
 } from '@speedup/shared-core/cli';
+import { machineCapacity } from '@speedup/shared-core/harness';
 import { REDIS_URL_VARIABLE, RedisAddress } from '@speedup/shared-core/redis';
 import { Command, InvalidArgumentError } from 'commander';
+import { MAX_RUNS } from './benchmark/measure.js';
 
 /** Settings a sweep can vary, each a number. */
 export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages';
@@ -50,6 +53,8 @@ export interface BenchOptions {
   readonly compare?: string;
   /** With `compare`: exit 1 when a row is significantly slower than before by more than this fraction. */
   readonly failIfSlower?: number;
+  /** Exit 1 when a row's share of failed items is above this fraction (undefined: report and go on). */
+  readonly maxFailures?: number;
   /** Milliseconds the local server waits before each response. */
   readonly latency: number;
   /** Up to this many milliseconds more per response, drawn from a fixed seed. */
@@ -94,33 +99,84 @@ const DEFAULT_TIME_BUDGET_S = 3;
 const DEFAULT_TIE_MARGIN_PERCENT = 3;
 const DEFAULT_SEED = 1;
 
+/** A percentage from 0 to 100. */
+const PERCENT: Range = { min: 0, max: 100 };
+
 /** A percentage from 0 to 100, as a fraction. */
 function percent(value: string): number {
-  const number = nonNegativeNumber(value);
-  if (number > 100) throw new InvalidArgumentError(`'${value}' is not a percentage from 0 to 100.`);
-  return number / 100;
+  return inRange(PERCENT)(value) / 100;
 }
+
+/**
+ * How far each of the harness's own numbers goes (the download job's are in shared-core's
+ * cli.ts; pool sizes and connections are read off the machine, see `machineCapacity`):
+ * - runs and warm-up runs: `MAX_RUNS`, the ceiling the harness puts on very fast work;
+ * - seconds of measuring (min-time, time budget): an hour per row, past which a row is
+ *   not a benchmark any more but a soak;
+ * - size: sum-of-squares stops being exact past its own limit (checked with the plan);
+ *   naive fib grows by φ per step, so size 100 is fib(45), minutes per run;
+ * - seed: the shuffle's generator keeps 32 bits of it.
+ */
+export const benchRanges = {
+  runs: { min: 1, max: MAX_RUNS, integer: true },
+  warmup: { min: 0, max: MAX_RUNS, integer: true },
+  seconds: { min: 0, max: 3600 },
+  budget: { min: 0, max: 3600, aboveMin: true },
+  size: { min: 0, max: 100, aboveMin: true },
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+} as const satisfies Record<string, Range>;
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-const sweepParameters: Record<SweepParameter, (value: string) => number> = {
-  workers: positiveInteger,
-  concurrency: positiveInteger,
-  pages: positiveInteger,
-  latency: nonNegativeNumber,
-  size: positiveNumber,
-};
+/** Pool sizes and in-flight limits this machine allows one run (threads: the larger of the two pool kinds). */
+function machineRanges(): { workers: Range; concurrency: Range } {
+  const capacity = machineCapacity();
+  return {
+    workers: { min: 1, max: capacity.threadWorkers, integer: true },
+    concurrency: { min: 1, max: capacity.connections, integer: true },
+  };
+}
+
+function sweepParsers(machine: ReturnType<typeof machineRanges>) {
+  return {
+    workers: inRange(machine.workers),
+    concurrency: inRange(machine.concurrency),
+    pages: inRange(downloadRanges.pages),
+    latency: inRange(downloadRanges.latency),
+    size: inRange(benchRanges.size),
+  } satisfies Record<SweepParameter, (value: string) => number>;
+}
 
 /** `workers=1,2,5,10`: one setting and the values to run it at, in the order given. */
-function parseSweep(value: string): Sweep {
-  const [name, list] = value.split('=', 2);
-  const parse = sweepParameters[name as SweepParameter];
-  if (!parse || list === undefined) {
-    throw new InvalidArgumentError(
-      `'${value}' is not a sweep (write <setting>=<values>, e.g. workers=1,2,5; settings: ${Object.keys(sweepParameters).join(', ')}).`,
+function parseSweep(
+  parsers: Record<SweepParameter, (value: string) => number>,
+): (value: string) => Sweep {
+  return (value) => {
+    const [name, list] = value.split('=', 2);
+    const parse = parsers[name as SweepParameter];
+    if (!parse || list === undefined) {
+      throw new InvalidArgumentError(
+        `'${value}' is not a sweep (write <setting>=<values>, e.g. workers=1,2,5; settings: ${Object.keys(parsers).join(', ')}).`,
+      );
+    }
+    return { parameter: name as SweepParameter, values: [...new Set(commaList(list).map(parse))] };
+  };
+}
+
+/**
+ * The download job has `pages × size` pages: that product must stay within the range of
+ * `--pages` too, at every swept value.
+ */
+function checkPagesAndSize(options: Pick<BenchOptions, 'pages' | 'size' | 'sweep'>): void {
+  const { sweep } = options;
+  const pages = sweep?.parameter === 'pages' ? sweep.values : [options.pages];
+  const sizes = sweep?.parameter === 'size' ? sweep.values : [options.size];
+  const most = Math.max(...pages) * Math.max(...sizes);
+  if (Math.round(most) > downloadRanges.pages.max) {
+    failUsage(
+      `--pages × --size is ${Math.round(most).toLocaleString('en-US')} pages; the download job takes ${rangeText(downloadRanges.pages)}`,
     );
   }
-  return { parameter: name as SweepParameter, values: [...new Set(commaList(list).map(parse))] };
 }
 
 /** `SPEEDUP_REDIS_URL`, checked as `--redis` is. */
@@ -133,6 +189,9 @@ function redisFromEnvironment(): RedisAddress | undefined {
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const machine = machineRanges();
+  const capacity = machineCapacity();
+  const sweeps = sweepParsers(machine);
   const program = new Command('pnpm bench')
     .description(
       'Runs every strategy package on identical inputs, one at a time, checks that each computed exactly what the sequential reference computed, and prints how long each took.',
@@ -157,57 +216,82 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--runs <n>',
-      'measured runs per strategy and job (at least, with --min-time)',
-      positiveInteger,
+      withRange('measured runs per strategy and job (at least, with --min-time)', benchRanges.runs),
+      inRange(benchRanges.runs),
       3,
     )
     .option(
       '--min-time <seconds>',
-      'keep measuring until the measured runs add up to this much time (0: exactly --runs)',
-      nonNegativeNumber,
+      withRange(
+        'keep measuring until the measured runs add up to this much time (0: exactly --runs)',
+        benchRanges.seconds,
+      ),
+      inRange(benchRanges.seconds),
       DEFAULT_MIN_TIME_S,
     )
     .option(
       '--warmup <n>',
-      'runs before the measured ones, not counted, the first one cold (default: until three in a row agree within 5 %, at most 0.5 s; 0: the cold run is measured)',
-      nonNegativeInteger,
+      withRange(
+        'runs before the measured ones, not counted, the first one cold (default: until three in a row agree within 5 %, at most 0.5 s; 0: the cold run is measured)',
+        benchRanges.warmup,
+      ),
+      inRange(benchRanges.warmup),
     )
     .option(
       '--precision <percent>',
-      "keep measuring a row until its typical time's 95 % interval is this narrow, ± (0: off)",
+      withRange(
+        "keep measuring a row until its typical time's 95 % interval is this narrow, ± (0: off)",
+        PERCENT,
+      ),
       percent,
       DEFAULT_PRECISION_PERCENT / 100,
     )
     .option(
       '--time-budget <seconds>',
-      'measured time per row after which it gets no more runs for --precision, and may stop at 2 runs',
-      positiveNumber,
+      withRange(
+        'measured time per row after which it gets no more runs for --precision, and may stop at 2 runs',
+        benchRanges.budget,
+      ),
+      inRange(benchRanges.budget),
       DEFAULT_TIME_BUDGET_S,
     )
     .option(
       '--tie-margin <percent>',
-      'strategies differ only when the interval of their ratio lies wholly beyond this margin',
+      withRange(
+        'strategies differ only when the interval of their ratio lies wholly beyond this margin',
+        PERCENT,
+      ),
       percent,
       DEFAULT_TIE_MARGIN_PERCENT / 100,
     )
     .option(
       '--seed <n>',
-      'seeds the order strategies take turns in',
-      nonNegativeInteger,
+      withRange('seeds the order strategies take turns in', benchRanges.seed),
+      inRange(benchRanges.seed),
       DEFAULT_SEED,
     )
     .option(
       '--size <factor>',
-      "scale every job's work (1 is the article's; 0.1 is ten times less)",
-      positiveNumber,
+      withRange(
+        "scale every job's work (1 is the article's; 0.1 is ten times less; pages × size at most 100,000)",
+        benchRanges.size,
+      ),
+      inRange(benchRanges.size),
       1,
     )
     .option(
       '--workers <n>',
-      'pool size for every strategy with a pool (default: each strategy picks)',
-      positiveInteger,
+      `pool size for every strategy with a pool (default: each strategy picks); 1 to ${machine.workers.max.toLocaleString('en-US')} worker threads or 1 to ${capacity.processWorkers.toLocaleString('en-US')} child processes, what this machine's memory and thread limits allow`,
+      inRange(machine.workers),
     )
-    .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
+    .option(
+      '--concurrency <n>',
+      withRange(
+        'in-flight limit for strategies without a pool, up to the open files one process may hold (less 1,024 to spare)',
+        machine.concurrency,
+      ),
+      inRange(machine.concurrency),
+    )
     .option(
       '--distributed',
       'add the distributed strategies (a job queue, BullMQ on Redis) to the selection',
@@ -231,8 +315,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--no-interleave', 'measure one strategy after another instead')
     .option(
       '--sweep <setting=values>',
-      `run everything once per value, e.g. workers=1,2,5,10,20,50 (settings: ${Object.keys(sweepParameters).join(', ')})`,
-      parseSweep,
+      `run everything once per value, e.g. workers=1,2,5,10,20,50 (settings: ${Object.keys(sweeps).join(', ')}; each value within its option's range)`,
+      parseSweep(sweeps),
     )
     .option(
       '--export-json <file>',
@@ -245,7 +329,18 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--fail-if-slower <percent>',
-      'with --compare, exit 1 when a row is significantly slower than before by more than this',
+      withRange(
+        'with --compare, exit 1 when a row is significantly slower than before by more than this',
+        PERCENT,
+      ),
+      percent,
+    )
+    .option(
+      '--max-failures <percent>',
+      withRange(
+        'exit 1 when more than this share of a strategy’s pages failed (default: report them and go on)',
+        PERCENT,
+      ),
       percent,
     )
     .option('--report <dir>', 'write an HTML report with charts and timelines to <dir>/index.html')
@@ -281,12 +376,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     connectTimeout,
     headersTimeout,
     bodyTimeout,
+    pageTimeout,
     maxBytes,
     ...rest
   } = parsed;
   if (rest.failIfSlower !== undefined && rest.compare === undefined) {
     failUsage('--fail-if-slower needs --compare <file>: slower than what?');
   }
+  checkPagesAndSize(rest);
   const redis = rest.redis ?? redisFromEnvironment();
   if (rest.remoteWorkers && !redis) {
     failUsage('--remote-workers needs the Redis the workers wait on: name it with --redis <url>');

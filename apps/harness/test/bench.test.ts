@@ -14,7 +14,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, runBench } from '@speedup/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bench, cli, runsOnly } from './run-cli.js';
+import {
+  bench,
+  benchHyperfine,
+  cli,
+  ourProcesses,
+  processesLeftSince,
+  runsOnly,
+  start,
+} from './run-cli.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -263,7 +271,7 @@ describe('pnpm bench on bad input', () => {
     [['--workload', 'gpu'], /unknown 'gpu'/],
     [['--fast'], /^error: unknown option '--fast'/],
     [['--sweep', 'threads=1,2'], /'threads=1,2' is not a sweep/],
-    [['--sweep', 'workers=1,0'], /'0' is not a positive whole number/],
+    [['--sweep', 'workers=1,0'], /'0' is not a whole number from 1 to/],
     [['--min-time', '-1'], /^error: option '--min-time <seconds>' argument '-1' is invalid/],
     [['--size', '20', '--job', 'sum-of-squares'], /^error: size 20 is too big for sum-of-squares/],
     [['--only', 'cpu-asyncio:fast'], /^error: unknown variant 'fast' of cpu-asyncio/],
@@ -272,69 +280,233 @@ describe('pnpm bench on bad input', () => {
       /cannot read '\/nonexistent\/sites.txt' \(ENOENT\)/,
     ],
     [['--sites', ','], /the list is empty/],
-    [['--connect-timeout', '0'], /'0' is not a number above 0/],
+    [['--connect-timeout', '0'], /'0' is not a number above 0, up to 2,147,483,647/],
+    // Out of range: refused before the site server or any strategy starts.
+    [['--pages', '99999999'], /'99999999' is not a whole number from 1 to 100,000/],
+    [['--workers', '100000'], /^error: option '--workers <n>' argument '100000' is invalid/],
+    [['--workers', '1000', '--only', 'io-multiprocessing'], /can start at most \d+ of them/],
+    [['--page-timeout', '2147483648'], /'2147483648' is not a number above 0, up to/],
+    [['--pages', '100000', '--size', '2'], /--pages × --size is 200,000 pages/],
+    [['--runs', '1001'], /'1001' is not a whole number from 1 to 1,000/],
+    [['--max-failures', '-1'], /'-1' is not a number from 0 to 100/],
+    [['--sweep', 'latency=1,2147483647'], /'2147483647' is not a number from 0 to/],
+    [
+      ['--sites', 'http://alice:s3cr3t@ho st/'],
+      /'http:\/\/alice:\*\*\*@ho st\/' is not a valid URL/,
+    ],
   ])('%j: one line naming the problem, exit code 2', (args, message) => {
     const run = bench(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('s3cr3t');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    ['io-sync', ['--pages', '0'], /'0' is not a whole number from 1 to 100,000/],
+    ['io-multiprocessing', ['--workers', '100000'], /'100000' is not a whole number from 1 to/],
+    ['io-asyncio', ['--concurrency', '1000000000'], /is not a whole number from 1 to/],
+    ['io-sync', ['--page-timeout', '-5'], /'-5' is not a number above 0/],
+  ])('%s start %j: refused the same way, before the server starts', (strategy, args, message) => {
+    const run = start(strategy, args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
   });
+
+  it('refuses the same ranges in pnpm bench:hyperfine, before looking for hyperfine', () => {
+    const run = benchHyperfine(['--runs', '0']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/'0' is not a whole number from 1 to 1,000/);
+  });
+
+  it('states the range of every numeric option in --help', () => {
+    const options = bench(['--help'])
+      .stdout.split(/\n(?= {2}-)/)
+      .map((block) => block.replace(/\s+/g, ' ').trim());
+    const numeric = options.filter((option) =>
+      /^--[a-z-]+ <(n|ms|seconds|percent|factor|setting=values)>/.test(option),
+    );
+    expect(numeric.length).toBeGreaterThan(20);
+    for (const option of numeric) {
+      expect(option).toMatch(/\d to [\d,]+|up to [\d,]+|within its option's range/);
+    }
+  });
 });
 
-/** Processes of this repository's harness, server and pools that are running now. */
-function ourProcesses(): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    if (
-      command.includes(repositoryRoot) &&
-      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.cjs/.test(command)
-    ) {
-      found.push(`${pid} ${command}`);
-    }
-  }
-  return found;
+/** `pnpm bench` started in the background, its output collected as it comes. */
+function benchInBackground(args: readonly string[]) {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk;
+  });
+  /** Resolves once stderr says `text`, checking as it arrives. */
+  const said = (text: string | RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        const found =
+          typeof text === 'string' ? output.stderr.includes(text) : text.test(output.stderr);
+        if (found) {
+          child.stderr.off('data', check);
+          resolve();
+        }
+      };
+      child.stderr.on('data', check);
+      check();
+    });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  return { child, output, said, exited };
 }
 
 describe('pnpm bench when interrupted', () => {
   it('stops at Ctrl-C, prints what it measured, closes everything and exits with 130', async () => {
     const before = ourProcesses();
-    const bench = spawn(
-      process.execPath,
-      [cli, '--workload', 'io', '--latency', '100', '--runs', '3'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    bench.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    const started = new Promise<void>((resolve) => {
-      bench.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-        if (stderr.includes('▸ io-sync')) resolve();
-      });
-    });
-    await started;
+    const run = benchInBackground(['--workload', 'io', '--latency', '100', '--runs', '3']);
+    await run.said('▸ io-sync');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    bench.kill('SIGINT');
-    const [code] = (await once(bench, 'exit')) as [number | null];
+    run.child.kill('SIGINT');
+    const [code] = await run.exited;
     expect(code).toBe(130);
-    expect(stdout).toContain('STOPPED');
-    expect(stdout).toContain('stopped before it finished (Ctrl-C)');
-    let left = ourProcesses().filter((line) => !before.includes(line));
-    for (let tries = 0; left.length > 0 && tries < 30; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      left = ourProcesses().filter((line) => !before.includes(line));
-    }
-    expect(left).toEqual([]);
+    expect(run.output.stdout).toContain('STOPPED');
+    expect(run.output.stdout).toContain('stopped before it finished (Ctrl-C)');
+    expect(await processesLeftSince(before)).toEqual([]);
   });
+
+  it('keeps the runs finished before Ctrl-C, marks those rows interrupted everywhere, and writes every export whole', async () => {
+    const before = ourProcesses();
+    const dir = mkdtempSync(join(tmpdir(), 'speedup-interrupted-'));
+    try {
+      // Runs that never end by themselves: a thousand of each, taking turns.
+      const run = benchInBackground([
+        '--workload',
+        'io',
+        '--only',
+        'io-asyncio',
+        '--pages',
+        '10',
+        '--latency',
+        '20',
+        ...runsOnly(1000),
+        '--time-budget',
+        '3600',
+        '--export-json',
+        join(dir, 'bench.json'),
+        '--export-markdown',
+        join(dir, 'bench.md'),
+        '--report',
+        join(dir, 'report'),
+      ]);
+      await run.said('▸ io-asyncio');
+      // Long enough for both strategies to finish some runs, even on a busy machine.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      run.child.kill('SIGINT');
+      const [code] = await run.exited;
+      expect(code, run.output.stderr).toBe(130);
+      expect(run.output.stdout).toContain('ok (interrupted)');
+      expect(run.output.stdout).toContain('Interrupted (Ctrl-C)');
+      const exported = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as {
+        interrupted: boolean;
+        results: { strategy: string; interrupted: boolean; times: number[] }[];
+      };
+      expect(exported.interrupted).toBe(true);
+      for (const record of exported.results) {
+        expect(record.interrupted, record.strategy).toBe(true);
+        expect(record.times.length, record.strategy).toBeGreaterThan(0);
+        expect(record.times.length, record.strategy).toBeLessThan(1000);
+      }
+      expect(readFileSync(join(dir, 'bench.md'), 'utf8')).toContain('(interrupted)');
+      expect(readFileSync(join(dir, 'report/index.html'), 'utf8')).toContain('data-interrupted');
+      // Nothing half-written, and no temporary file, left beside the exports.
+      expect(readdirSync(dir).sort()).toEqual(['bench.json', 'bench.md', 'report']);
+      expect(readdirSync(join(dir, 'report'))).toEqual(['index.html']);
+      expect(await processesLeftSince(before)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pnpm bench on a run that stops making progress', () => {
+  let root: string;
+  beforeAll(() => {
+    // io-sync as the reference, and a strategy that never finishes its fourth page: it
+    // waits for nothing, past every deadline, until it is stopped.
+    root = mkdtempSync(join(tmpdir(), 'speedup-stuck-'));
+    mkdirSync(join(root, 'packages'));
+    symlinkSync(join(repositoryRoot, 'packages/io-sync'), join(root, 'packages/io-sync'));
+    const dir = join(root, 'packages/io-stuck');
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
+    symlinkSync(
+      join(repositoryRoot, 'packages/shared-core'),
+      join(dir, 'node_modules/@speedup/shared-core'),
+    );
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: '@scratch/io-stuck',
+        type: 'module',
+        exports: './dist/index.js',
+        speedup: { workload: 'io', model: 'sequential' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'dist/index.js'),
+      `import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
+export default defineStrategy({
+  name: 'io-stuck', workload: 'io', model: 'sequential',
+  async setup() {
+    const session = await createSession();
+    return {
+      concurrency: 1,
+      async run({ items }, { signal, onTask }) {
+        const pages = [];
+        for (const [index, url] of items.entries()) {
+          if (index === 3) {
+            await new Promise((_, reject) =>
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+          }
+          pages.push(await track(index, onTask, () => downloadPage(session, url, { signal })));
+        }
+        return pages;
+      },
+      close: () => session.close(),
+    };
+  },
+});
+`,
+    );
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('says which pages it waits on once nothing has finished for longer than the page timeout explains', async () => {
+    const before = ourProcesses();
+    const run = benchInBackground([
+      '--root',
+      root,
+      '--only',
+      'io-stuck',
+      '--pages',
+      '6',
+      '--latency',
+      '1',
+      '--page-timeout',
+      '1000',
+      ...runsOnly(1),
+    ]);
+    // The page timeout (1 s), the slack a busy machine gets (5 s), then the next log line.
+    await run.said(
+      /io-stuck \(download\): run 1 of 1, 3\/6 pages, \d+ s; nothing has finished for \d+ s, longer than the 1 s page timeout explains: waiting on page 3 \(http:\/\/127\.0\.0\.1:\d+\/\), 4 \(http:\/\/127\.0\.0\.1:\d+\/\), 5 \(/,
+    );
+    run.child.kill('SIGINT');
+    const [code] = await run.exited;
+    expect(code).toBe(130);
+    expect(await processesLeftSince(before)).toEqual([]);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
@@ -22,6 +23,19 @@ export function benchHyperfine(
   });
 }
 
+/** A strategy package's `pnpm start`, run from its folder as pnpm runs it. */
+export function start(
+  strategy: string,
+  args: readonly string[],
+  options: Omit<SpawnSyncOptions, 'encoding'> = {},
+) {
+  const script = fileURLToPath(
+    new URL('../../../packages/shared-core/bin/speedup-start.js', import.meta.url),
+  );
+  const cwd = fileURLToPath(new URL(`../../../packages/${strategy}/`, import.meta.url));
+  return spawnSync(process.execPath, [script, ...args], { cwd, ...options, encoding: 'utf8' });
+}
+
 /** Exactly this many measured runs, no warm-up, no time or precision goal: for tests of what the harness does, not of how fast. */
 export const runsOnly = (runs: number) => [
   '--runs',
@@ -33,3 +47,35 @@ export const runsOnly = (runs: number) => [
   '--precision',
   '0',
 ];
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Processes of this repository's harness, server and pools that are running now. */
+export function ourProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (
+      command.includes(repositoryRoot) &&
+      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.cjs/.test(command)
+    ) {
+      found.push(`${pid} ${command}`);
+    }
+  }
+  return found;
+}
+
+/** Waits up to 3 s for every process of ours that was not running `before` to be gone; returns those left. */
+export async function processesLeftSince(before: readonly string[]): Promise<string[]> {
+  let left = ourProcesses().filter((line) => !before.includes(line));
+  for (let tries = 0; left.length > 0 && tries < 30; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = ourProcesses().filter((line) => !before.includes(line));
+  }
+  return left;
+}

@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { CpuInput, CpuResult } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord, SetupRequest } from '../src/benchmark/child-process/messages.js';
+import {
+  MeasureError,
+  type RunRecord,
+  type SetupRequest,
+  STOPPED,
+} from '../src/benchmark/child-process/messages.js';
 import {
   type Measurer,
   type MeasuringSession,
@@ -120,6 +125,73 @@ describe('the benchmark schedule, driven without starting a process', () => {
       { strategy: 'cpu-threading', size: 100_000 },
     ]);
   });
+});
+
+describe('a benchmark stopped by Ctrl-C', () => {
+  /** A measurer whose every run takes 10 ms, and whose fifth run overall is cut short by Ctrl-C. */
+  function stoppedOnFifthRun(stop: AbortController): Measurer {
+    let runs = 0;
+    return {
+      async start(request: SetupRequest): Promise<MeasuringSession> {
+        const input = request.input as CpuInput;
+        const results: CpuResult[] = input.items.map((n) => ({ input: String(n), value: '1' }));
+        return {
+          setupMs: 1,
+          concurrency: 1,
+          async run(run, warmup): Promise<RunRecord> {
+            if (++runs === 5) {
+              stop.abort(new Error('interrupted'));
+              throw new MeasureError(STOPPED);
+            }
+            return {
+              warmup,
+              workMs: 10 + run,
+              userMs: 10,
+              systemMs: 0,
+              loopDelay: { p50: 0, p99: 0, max: 0 },
+              results,
+              events: [{ index: 0, worker: 'main', start: 0, end: 1 }],
+            };
+          },
+          finish: async () => ({ closeMs: 0, peakMemoryBytes: 0 }),
+          kill: () => {},
+        };
+      },
+      parallelCeiling: async () => 1.9,
+    };
+  }
+
+  it.each([
+    ['taking turns', '--interleave'],
+    ['one after another', '--no-interleave'],
+  ])(
+    'keeps the runs each strategy finished, %s, and marks their rows interrupted',
+    async (_, order) => {
+      const stop = new AbortController();
+      const result = await runBench(
+        optionsOf('--only', 'cpu-sync,cpu-threading', '--runs', '10', order),
+        { measurer: stoppedOnFifthRun(stop), signal: stop.signal },
+      );
+      const rows = result.rows.map((row) => [
+        row.strategy,
+        row.timesMs.length,
+        row.interrupted,
+        row.ok,
+      ]);
+      // Taking turns, each finished two runs; one after another, cpu-sync finished four and
+      // cpu-threading never started.
+      expect(rows).toEqual(
+        order === '--interleave'
+          ? [
+              ['cpu-sync', 2, true, true],
+              ['cpu-threading', 2, true, true],
+            ]
+          : [['cpu-sync', 4, true, true]],
+      );
+      expect(result.rows[0]?.summary?.median).toBeGreaterThan(0);
+      expect(result.rows[0]?.outcomes).toEqual({ ok: 20, failed: 0, byKind: {} });
+    },
+  );
 });
 
 describe('how many runs a row gets', () => {

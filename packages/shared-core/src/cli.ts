@@ -3,6 +3,7 @@ import { type Command, CommanderError, InvalidArgumentError, Option } from 'comm
 import { DEFAULT_LATENCY_MS, DEFAULT_PAGES } from './jobs.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './limits.js';
 import { RedisAddress } from './queue/address.js';
+import { redactCredentials } from './redact.js';
 
 /**
  * Argument parsing shared by `pnpm bench` and every package's `start`: one parser
@@ -42,6 +43,76 @@ export function positiveNumber(value: string): number {
   return number;
 }
 
+/**
+ * How far a numeric option goes: from `min` to `max`, `min` itself excluded when
+ * `aboveMin`, whole numbers only when `integer`. Every numeric option has one, stated in
+ * its `--help` and checked before anything starts.
+ */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+  readonly aboveMin?: boolean;
+}
+
+/**
+ * The longest a Node timer can wait, in milliseconds (2³¹ − 1, about 24.8 days): a longer
+ * delay fires at once, with a warning. Every timeout and delay option stops here.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `1 to 100,000`, `above 0, up to 100`: a range as `--help` and error messages state it. */
+export function rangeText({ min, max, aboveMin }: Range): string {
+  const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  return aboveMin
+    ? `above ${number(min)}, up to ${number(max)}`
+    : `${number(min)} to ${number(max)}`;
+}
+
+/** A parser for a number in `range`, whose error names the range. */
+export function inRange(range: Range): (value: string) => number {
+  const what = range.integer ? 'a whole number' : 'a number';
+  return (value) => {
+    const number = Number(value);
+    const wellFormed = range.integer
+      ? /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(number)
+      : value.trim() !== '' && Number.isFinite(number);
+    const inside =
+      wellFormed &&
+      (range.aboveMin ? number > range.min : number >= range.min) &&
+      number <= range.max;
+    if (!inside) {
+      const from = range.aboveMin ? '' : 'from ';
+      throw new InvalidArgumentError(`'${value}' is not ${what} ${from}${rangeText(range)}.`);
+    }
+    return number;
+  };
+}
+
+/** `description; 1 to 100,000`: what `--help` says of a ranged option. */
+export function withRange(description: string, range: Range): string {
+  return `${description}; ${rangeText(range)}`;
+}
+
+/**
+ * The download job's ranges, from what Node and the harness can do:
+ * - pages: every page's result record (about 200 bytes) and task events (about 60 bytes
+ *   for each of the few runs kept) stay in the harness until the job is done, for every
+ *   strategy of the job at once; at 100,000 pages that is about half a gigabyte.
+ * - latency and jitter: the local server waits them out with one timer, so together they
+ *   stay under the longest timer delay.
+ * - timeouts: each is one timer (`MAX_TIMER_MS`).
+ * - max-bytes: bytes are counted in a JavaScript number, exact up to 2⁵³ − 1; the body is
+ *   hashed as it streams, never held, so no memory limit applies.
+ */
+export const downloadRanges = {
+  pages: { min: 1, max: 100_000, integer: true },
+  latency: { min: 0, max: Math.floor(MAX_TIMER_MS / 2) },
+  jitter: { min: 0, max: Math.floor(MAX_TIMER_MS / 2) },
+  timeout: { min: 0, max: MAX_TIMER_MS, aboveMin: true },
+  maxBytes: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
+} as const satisfies Record<string, Range>;
+
 /** Comma-separated values, each one of `allowed`. */
 export function oneOf<T extends string>(allowed: readonly T[]): (value: string) => T[] {
   return (value) => {
@@ -65,16 +136,20 @@ export function commaList(value: string): string[] {
   return items;
 }
 
-/** One http or https URL; a path or `file:` URL would make the download read local files. */
+/**
+ * One http or https URL; a path or `file:` URL would make the download read local files.
+ * Errors show the URL with its password hidden, like every other output.
+ */
 function siteUrl(item: string): string {
+  const shown = redactCredentials(item);
   let url: URL;
   try {
     url = new URL(item);
   } catch {
-    throw new InvalidArgumentError(`'${item}' is not a valid URL.`);
+    throw new InvalidArgumentError(`'${shown}' is not a valid URL.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError(`'${item}' is not an http or https URL.`);
+    throw new InvalidArgumentError(`'${shown}' is not an http or https URL.`);
   }
   return url.href;
 }
@@ -123,28 +198,34 @@ export interface DownloadFlags {
   readonly connectTimeout?: number;
   readonly headersTimeout?: number;
   readonly bodyTimeout?: number;
+  readonly pageTimeout?: number;
   readonly maxBytes?: number;
 }
 
+const seconds = (ms: number) => `${ms / 1000} s`;
+
 /** The options of the download job, the same for `pnpm bench` and every I/O strategy's `start`. */
 export function addDownloadOptions(program: Command): Command {
+  const ranges = downloadRanges;
+  const timeout = (description: string, fallback: number) =>
+    withRange(`${description}, in ms (default ${seconds(fallback)})`, ranges.timeout);
   return program
     .option(
       '--latency <ms>',
-      'delay of every response from the local server',
-      nonNegativeNumber,
+      withRange('delay of every response from the local server', ranges.latency),
+      inRange(ranges.latency),
       DEFAULT_LATENCY_MS,
     )
     .option(
       '--jitter <ms>',
-      'up to this much more delay per response, drawn from a fixed seed',
-      nonNegativeNumber,
+      withRange('up to this much more delay per response, drawn from a fixed seed', ranges.jitter),
+      inRange(ranges.jitter),
       0,
     )
     .option(
       '--pages <n>',
-      'pages in the download job, alternating the sites',
-      positiveInteger,
+      withRange('pages in the download job, alternating the sites', ranges.pages),
+      inRange(ranges.pages),
       DEFAULT_PAGES,
     )
     .option(
@@ -159,31 +240,42 @@ export function addDownloadOptions(program: Command): Command {
     )
     .option(
       '--connect-timeout <ms>',
-      `time to connect (default ${DEFAULT_HTTP_LIMITS.connectTimeout})`,
-      positiveNumber,
+      timeout('time to connect', DEFAULT_HTTP_LIMITS.connectTimeout),
+      inRange(ranges.timeout),
     )
     .option(
       '--headers-timeout <ms>',
-      `time to the response head (default ${DEFAULT_HTTP_LIMITS.headersTimeout})`,
-      positiveNumber,
+      timeout('time to the response head', DEFAULT_HTTP_LIMITS.headersTimeout),
+      inRange(ranges.timeout),
     )
     .option(
       '--body-timeout <ms>',
-      `time between two body chunks (default ${DEFAULT_HTTP_LIMITS.bodyTimeout})`,
-      positiveNumber,
+      timeout('time between two body chunks', DEFAULT_HTTP_LIMITS.bodyTimeout),
+      inRange(ranges.timeout),
+    )
+    .option(
+      '--page-timeout <ms>',
+      timeout(
+        'time for a whole page, first connect to last byte, redirects included',
+        DEFAULT_HTTP_LIMITS.pageTimeout,
+      ),
+      inRange(ranges.timeout),
     )
     .option(
       '--max-bytes <n>',
-      `largest body accepted (default ${DEFAULT_HTTP_LIMITS.maxBytes})`,
-      positiveInteger,
+      withRange(
+        `largest body accepted, in bytes (default ${DEFAULT_HTTP_LIMITS.maxBytes / 2 ** 20} MiB)`,
+        ranges.maxBytes,
+      ),
+      inRange(ranges.maxBytes),
     );
 }
 
 /** The download limits the flags set; the rest keep their defaults. */
 export function limitsFrom(flags: DownloadFlags): Partial<HttpLimits> {
-  const { connectTimeout, headersTimeout, bodyTimeout, maxBytes } = flags;
+  const { connectTimeout, headersTimeout, bodyTimeout, pageTimeout, maxBytes } = flags;
   return Object.fromEntries(
-    Object.entries({ connectTimeout, headersTimeout, bodyTimeout, maxBytes }).filter(
+    Object.entries({ connectTimeout, headersTimeout, bodyTimeout, pageTimeout, maxBytes }).filter(
       ([, value]) => value !== undefined,
     ),
   );
@@ -195,7 +287,8 @@ export function limitsFrom(flags: DownloadFlags): Partial<HttpLimits> {
  */
 export function parseCommandLine(program: Command, argv: readonly string[]): void {
   program.exitOverride().configureOutput({
-    outputError: (message, write) => write(message.split('\n')[0]?.concat('\n') ?? message),
+    outputError: (message, write) =>
+      write(redactCredentials(message.split('\n')[0]?.concat('\n') ?? message)),
   });
   // `pnpm start -- --flag` passes the `--` along; it is not meant as "end of options".
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
@@ -211,6 +304,6 @@ export function parseCommandLine(program: Command, argv: readonly string[]): voi
 
 /** Prints a usage error the way commander does and exits with code 2. */
 export function failUsage(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
+  process.stderr.write(`error: ${redactCredentials(message)}\n`);
   process.exit(USAGE_ERROR_EXIT_CODE);
 }

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { deathOf, dieDownloading } from './crash.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
-import type { PageError, PageResult } from './types.js';
+import type { PageError, PageResult, TimeoutPhase } from './types.js';
 
 export interface DownloadOptions {
   /** Gives up on the page: the returned promise rejects with the signal's reason. */
@@ -13,33 +13,40 @@ export interface DownloadOptions {
   readonly maxBytes?: number;
   /** Redirects followed before giving up. Default 5. */
   readonly maxRedirects?: number;
+  /** Milliseconds for the whole page, redirects included. Default: `httpLimits().pageTimeout`. */
+  readonly pageTimeout?: number;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 5;
 
 class PageFailure extends Error {
-  constructor(readonly code: PageError) {
-    super(code);
+  constructor(
+    readonly code: PageError,
+    readonly timeout?: TimeoutPhase,
+  ) {
+    super(timeout ? `${code} (${timeout})` : code);
   }
 }
 
-const ERROR_CODES: Readonly<Record<string, PageError>> = {
-  UND_ERR_CONNECT_TIMEOUT: 'timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
-  ETIMEDOUT: 'timeout',
-  ECONNREFUSED: 'refused',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  UND_ERR_SOCKET: 'reset',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'reset',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'too_large',
+const ERROR_CODES: Readonly<Record<string, PageFailure>> = {
+  UND_ERR_CONNECT_TIMEOUT: new PageFailure('timeout', 'connect'),
+  ETIMEDOUT: new PageFailure('timeout', 'connect'),
+  UND_ERR_HEADERS_TIMEOUT: new PageFailure('timeout', 'headers'),
+  UND_ERR_BODY_TIMEOUT: new PageFailure('timeout', 'body'),
+  ECONNREFUSED: new PageFailure('refused'),
+  ECONNRESET: new PageFailure('reset'),
+  EPIPE: new PageFailure('reset'),
+  UND_ERR_SOCKET: new PageFailure('reset'),
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: new PageFailure('short_body'),
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: new PageFailure('too_large'),
 };
 
-function pageErrorOf(error: unknown): PageError {
-  if (error instanceof PageFailure) return error.code;
-  const code = (error as { code?: string }).code;
-  return (code && ERROR_CODES[code]) || 'failed';
+const codeOf = (error: unknown) => (error as { code?: string } | undefined)?.code;
+
+function failureOf(error: unknown): PageFailure | undefined {
+  if (error instanceof PageFailure) return error;
+  const code = codeOf(error);
+  return code === undefined ? undefined : ERROR_CODES[code];
 }
 
 interface Response {
@@ -49,43 +56,65 @@ interface Response {
   location: string | undefined;
 }
 
+/** `Authorization` for a URL that carries a user name or password, as curl and requests send it. */
+function basicAuth(url: URL): Record<string, string> | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
 /**
  * One GET on `session`, reading the whole body as it streams in: bytes counted and
  * hashed chunk by chunk, never buffered whole. Uses undici's handler interface rather
  * than `request()`, which would wrap every body in a stream; with 160 pages in flight
  * that wrapper costs more than the hashing.
+ *
+ * `signal` is the caller's (an abort rejects with its reason); `deadline` is the page's
+ * own (it rejects with a `timeout (page)` failure).
  */
 function get(
   session: HttpSession,
   url: URL,
+  headers: Record<string, string> | undefined,
   maxBytes: number,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  deadline: AbortSignal,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let bytes = 0;
     let status = 0;
+    let announced: number | undefined;
     let location: string | undefined;
     let controller: Dispatcher.DispatchController | undefined;
 
-    const onAbort = () => {
-      controller?.abort(signal?.reason);
-      reject(signal?.reason);
+    const stop = (reason: Error) => {
+      controller?.abort(reason);
+      reject(reason);
     };
-    const settle = () => signal?.removeEventListener('abort', onAbort);
+    const onAbort = () => stop(signal?.reason);
+    const onDeadline = () => stop(deadline.reason as Error);
+    const settle = () => {
+      signal?.removeEventListener('abort', onAbort);
+      deadline.removeEventListener('abort', onDeadline);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    deadline.addEventListener('abort', onDeadline, { once: true });
 
     session.dispatch(
-      { origin: url.origin, path: url.pathname + url.search, method: 'GET' },
+      { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers },
       {
         onRequestStart(started) {
           controller = started;
           if (signal?.aborted) started.abort(signal.reason);
+          else if (deadline.aborted) started.abort(deadline.reason);
         },
-        onResponseStart(_controller, statusCode, headers) {
+        onResponseStart(_controller, statusCode, responseHeaders) {
           status = statusCode;
-          const target = headers.location;
+          const target = responseHeaders.location;
           location = Array.isArray(target) ? target[0] : target;
+          const length = Number(responseHeaders['content-length']);
+          announced = Number.isSafeInteger(length) ? length : undefined;
         },
         onResponseData(current, chunk) {
           bytes += chunk.length;
@@ -98,7 +127,14 @@ function get(
         },
         onResponseError(_controller, error) {
           settle();
-          reject(signal?.aborted ? signal.reason : error);
+          if (signal?.aborted) return reject(signal.reason);
+          if (deadline.aborted) return reject(deadline.reason);
+          // A connection that ends before the length the server announced: a clean close
+          // (undici: "other side closed") is a server that lied about its length; a reset
+          // stays a reset. Without an announced length there is nothing to fall short of.
+          const closed = codeOf(error) === 'UND_ERR_SOCKET';
+          const short = announced !== undefined && bytes < announced;
+          reject(closed && short ? new PageFailure('short_body') : error);
         },
       },
     );
@@ -106,8 +142,21 @@ function get(
 }
 
 /**
+ * The page's own deadline: aborts with a `timeout (page)` failure `ms` after it starts,
+ * unless `clear`ed first.
+ */
+function pageDeadline(ms: number): { signal: AbortSignal; clear(): void } {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new PageFailure('timeout', 'page')), ms);
+  return { signal: deadline.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
  * Downloads one page and describes it as a `PageResult`. A failed page is a result too,
- * with `error` set; only an abort rejects.
+ * with `error` set (and `timeout` saying which limit ran out); only an abort rejects.
+ * Every wait is bounded: the session's connect, headers and body timeouts bound each
+ * request, and `pageTimeout` the whole page, redirects included. A URL with a user name
+ * or password sends them as HTTP Basic authentication, to that URL's own origin only.
  *
  * Test-only: a crash page (`speedup-crash:exit`, `…:throw-later`, `…:out-of-memory`,
  * `…:kill`, made by `crashPage` in crash.ts) is not downloaded; it ends the worker thread
@@ -121,6 +170,7 @@ export async function downloadPage(
     signal,
     maxBytes = httpLimits().maxBytes,
     maxRedirects = DEFAULT_MAX_REDIRECTS,
+    pageTimeout = httpLimits().pageTimeout,
   }: DownloadOptions = {},
 ): Promise<PageResult> {
   if (signal) {
@@ -131,10 +181,15 @@ export async function downloadPage(
   }
   const death = deathOf(url);
   if (death) return dieDownloading(death);
-  let target = new URL(url);
+  const first = new URL(url);
+  const credentials = basicAuth(first);
+  const deadline = pageDeadline(pageTimeout);
+  let target = first;
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await get(session, target, maxBytes, signal);
+      // Credentials go only where the user sent them, never to another origin a redirect names.
+      const headers = target.origin === first.origin ? credentials : undefined;
+      const response = await get(session, target, headers, maxBytes, signal, deadline.signal);
       const redirected = response.status >= 300 && response.status < 400 && response.location;
       if (!redirected) {
         const { status, bytes, sha256 } = response;
@@ -147,10 +202,15 @@ export async function downloadPage(
     }
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const code = pageErrorOf(error);
-    const failed = { url, status: 0, bytes: 0, sha256: '', error: code };
-    return code === 'failed'
-      ? { ...failed, detail: String((error as Error).message ?? error) }
-      : failed;
+    const failure = failureOf(error);
+    const failed = { url, status: 0, bytes: 0, sha256: '' };
+    if (!failure) {
+      return { ...failed, error: 'failed', detail: String((error as Error)?.message ?? error) };
+    }
+    return failure.timeout
+      ? { ...failed, error: failure.code, timeout: failure.timeout }
+      : { ...failed, error: failure.code };
+  } finally {
+    deadline.clear();
   }
 }

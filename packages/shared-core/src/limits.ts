@@ -12,6 +12,12 @@ export interface HttpLimits {
   readonly headersTimeout: number;
   /** Milliseconds allowed between two chunks of the body. */
   readonly bodyTimeout: number;
+  /**
+   * Milliseconds for a whole page, from the first connect to the last byte, redirects
+   * included. The three limits above each bound one wait; a server that sends a byte
+   * just before each of them runs out never trips them, and this one still ends it.
+   */
+  readonly pageTimeout: number;
   /** Largest body accepted, in bytes, counted as it arrives. */
   readonly maxBytes: number;
 }
@@ -20,17 +26,24 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   connectTimeout: 10_000,
   headersTimeout: 30_000,
   bodyTimeout: 30_000,
+  pageTimeout: 60_000,
   maxBytes: 10 * 1024 * 1024,
 };
 
 export const HTTP_LIMITS_VARIABLE = 'SPEEDUP_HTTP_LIMITS';
 
+let parsed: { readonly text: string; readonly limits: HttpLimits } | undefined;
+
 /** The limits in force in this process. */
 export function httpLimits(): HttpLimits {
   const text = process.env[HTTP_LIMITS_VARIABLE];
   if (!text) return DEFAULT_HTTP_LIMITS;
-  const overrides = JSON.parse(text) as Partial<HttpLimits>;
-  return { ...DEFAULT_HTTP_LIMITS, ...overrides };
+  // Every page asks: parse the variable once, not once per page.
+  if (parsed?.text !== text) {
+    const overrides = JSON.parse(text) as Partial<HttpLimits>;
+    parsed = { text, limits: { ...DEFAULT_HTTP_LIMITS, ...overrides } };
+  }
+  return parsed.limits;
 }
 
 /** Sets the limits for this process and every worker it starts from now on. */

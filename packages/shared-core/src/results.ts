@@ -37,6 +37,20 @@ export function failedComputation(n: number, error: unknown): CpuResult {
   return { input: String(n), value: '', error: 'failed', detail: messageOf(error) };
 }
 
+/**
+ * What became of one item, in a word or two: `ok`; its error (`reset`, `crashed`); or its
+ * error and what it concerns, `http_status (500)`, `timeout (page)`. Two items of one kind
+ * failed the same way, as far as the records can tell.
+ */
+export function outcomeKind(result: Result): string {
+  if (!result.error) return 'ok';
+  if ('status' in result) {
+    if (result.error === 'http_status') return `http_status (${result.status})`;
+    if (result.error === 'timeout' && result.timeout) return `timeout (${result.timeout})`;
+  }
+  return result.error;
+}
+
 /** Fields that identify a result; free-text fields such as `detail` are not compared. */
 function comparable(result: Result | undefined): string | undefined {
   if (result === undefined) return undefined;

@@ -56,12 +56,14 @@ export interface TaskEvent {
 
 /** Why a page could not be downloaded. */
 export type PageError =
-  /** The server answered with a status other than 2xx. */
+  /** The server answered with a status other than 2xx; the status is in `status`. */
   | 'http_status'
-  /** No connection, no headers or no body within the time allowed. */
+  /** A time limit ran out; which one is in `timeout`. */
   | 'timeout'
-  /** The connection was closed or reset before the body was complete. */
+  /** The connection was reset, or closed before the response was complete with no length announced. */
   | 'reset'
+  /** The server closed the connection cleanly before sending the `Content-Length` it announced. */
+  | 'short_body'
   /** Nothing listens on the port. */
   | 'refused'
   /** The body grew past the size cap. */
@@ -72,6 +74,14 @@ export type PageError =
   | 'crashed'
   /** Any other failure; the message goes to `detail`. */
   | 'failed';
+
+/**
+ * Which time limit a page ran out of (see `HttpLimits`): `connect` (opening the
+ * connection), `headers` (waiting for the response head), `body` (the gap between two
+ * chunks of the body), `page` (the whole page, first connect to last byte, redirects
+ * included).
+ */
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'page';
 
 /** Why a CPU task has no value. */
 export type TaskError =
@@ -91,6 +101,8 @@ export interface PageResult {
   readonly sha256: string;
   /** Set when the download failed. */
   readonly error?: PageError;
+  /** With `error: 'timeout'`: which limit ran out. Compared like every other field. */
+  readonly timeout?: TimeoutPhase;
   /** A human-readable cause. Not compared between strategies. */
   readonly detail?: string;
 }

@@ -70,13 +70,22 @@ function badQuery(socket: Socket, message: string): void {
   socket.write(serialiseResponse(400, Buffer.from(`${message}\n`)).full);
 }
 
-const reset = serialiseResponse(200, siteA.body, siteA.contentType);
-const resetAfter = reset.full.subarray(0, reset.head.length + Math.floor(siteA.body.length / 2));
+// Chunked, not with a Content-Length: a client that has not read the half when the reset
+// comes sees a plain close (see below), and with a length announced that would look like
+// a server that lied about its length (the short route), not like a reset.
+const resetHead = serialiseHead(200, undefined, siteA.contentType, {
+  'Transfer-Encoding': 'chunked',
+});
+const resetAfter = Buffer.concat([
+  resetHead,
+  Buffer.from(`${siteA.body.length.toString(16)}\r\n`, 'latin1'),
+  siteA.body.subarray(0, Math.floor(siteA.body.length / 2)),
+]);
 
-/** Site A's head, about half its body, then a TCP reset: the client sees ECONNRESET mid-body. */
+/** Site A's head, one chunk announced for its whole body, half of it, then a TCP reset. */
 function resetMidBody(socket: Socket, request: RequestHead): void | Promise<void> {
   if (isHead(request)) {
-    socket.write(reset.head);
+    socket.write(resetHead);
     return;
   }
   // Reset only after the half has left this process (a reset throws away whatever is

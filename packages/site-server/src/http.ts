@@ -119,16 +119,16 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** Status line and headers of a response whose body is `contentLength` bytes. */
+/** Status line and headers of a response whose body is `contentLength` bytes (none: sent chunked). */
 export function serialiseHead(
   status: number,
-  contentLength: number,
+  contentLength: number | undefined,
   contentType = 'text/plain; charset=utf-8',
   extraHeaders: Readonly<Record<string, string>> = {},
 ): Buffer {
   const headers = {
     'Content-Type': contentType,
-    'Content-Length': String(contentLength),
+    ...(contentLength === undefined ? {} : { 'Content-Length': String(contentLength) }),
     'Keep-Alive': `timeout=${KEEP_ALIVE_SECONDS}`,
     ...extraHeaders,
   };

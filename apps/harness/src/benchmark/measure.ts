@@ -1,11 +1,14 @@
+import { diffResults } from '@speedup/shared-core';
 import {
   type ChildMessage,
   MeasureError,
   type MeasureReport,
   type RunRecord,
   type SetupRequest,
+  STOPPED,
 } from './child-process/messages.js';
 import { relativePrecision } from './intervals.js';
+import { median } from './stats.js';
 
 /**
  * How a strategy's runs are taken: set up, warm-up runs, measured runs until the plan is
@@ -19,8 +22,17 @@ export const MAX_RUNS = 1000;
 
 export type Progress = Omit<Extract<ChildMessage, { type: 'progress' }>, 'type'>;
 
+/** Which run is starting: the first warm-up run is the cold one; measured runs count from 1 apart. */
+export interface RunLabel {
+  readonly warmup: boolean;
+  /** 1 for the first run of its kind. */
+  readonly ordinal: number;
+}
+
 export interface MeasureOptions {
   readonly signal?: AbortSignal;
+  /** Called as each run starts. */
+  readonly onRun?: (label: RunLabel) => void;
   /** Called before and after each run, to read what the local server saw of that run alone. */
   readonly beforeRun?: () => Promise<void>;
   readonly afterRun?: () => Promise<void>;
@@ -120,6 +132,39 @@ export function nextRun(
   return needsMoreMeasured(measured, plan) ? 'measured' : undefined;
 }
 
+/**
+ * Measured runs whose task events are kept, those nearest the median so far: the pictures
+ * draw the run closest to the median, and a row of many runs of many pages would
+ * otherwise hold every event of every run until its job is done.
+ */
+export const RUNS_WITH_EVENTS = 8;
+
+/**
+ * What the harness keeps of a run it has just been sent. Warm-up runs are never drawn,
+ * so their events go. A run whose results equal the first run's shares that run's array,
+ * so a row holds one copy of its results, not one per run. Past `RUNS_WITH_EVENTS`
+ * measured runs, the events of the one farthest from the median so far go.
+ */
+function keep(runs: RunRecord[], record: RunRecord): void {
+  const first = runs[0];
+  const results =
+    first && diffResults(first.results, record.results).length === 0
+      ? first.results
+      : record.results;
+  runs.push(
+    record.warmup
+      ? { ...record, results, events: [], eventsDropped: true }
+      : { ...record, results },
+  );
+  const withEvents = runs.filter((run) => !run.warmup && !run.eventsDropped);
+  if (withEvents.length <= RUNS_WITH_EVENTS) return;
+  const middle = median(runs.filter((run) => !run.warmup).map((run) => run.workMs));
+  const farthest = withEvents.reduce((far, run) =>
+    Math.abs(run.workMs - middle) > Math.abs(far.workMs - middle) ? run : far,
+  );
+  runs[runs.indexOf(farthest)] = { ...farthest, events: [], eventsDropped: true };
+}
+
 /** One run, between the hooks that read what the server saw of it. */
 async function takeRun(
   measuring: MeasuringSession,
@@ -127,11 +172,33 @@ async function takeRun(
   kind: 'warmup' | 'measured',
   options: MeasureOptions,
 ): Promise<void> {
+  const warmup = kind === 'warmup';
+  options.onRun?.({
+    warmup,
+    ordinal: runs.filter((run) => run.warmup === warmup).length + 1,
+  });
   await options.beforeRun?.();
   const started = performance.now();
-  const record = await measuring.run(runs.length, kind === 'warmup');
-  runs.push({ ...record, elapsedMs: performance.now() - started });
+  const record = await measuring.run(runs.length, warmup);
+  keep(runs, { ...record, elapsedMs: performance.now() - started });
   await options.afterRun?.();
+}
+
+/**
+ * What a strategy stopped by Ctrl-C leaves: the runs it finished, reported as
+ * interrupted; or, when it finished none, that it was stopped.
+ */
+function interruptedReport(
+  measuring: MeasuringSession | undefined,
+  runs: RunRecord[],
+): MeasureReport | MeasureError {
+  if (!measuring || runs.length === 0) return new MeasureError(STOPPED);
+  return {
+    setupMs: measuring.setupMs,
+    concurrency: measuring.concurrency,
+    runs,
+    interrupted: true,
+  };
 }
 
 /** Sets a strategy up, runs it as `plan` says, one run after another, and closes it. */
@@ -142,12 +209,17 @@ export async function measureOneAfterAnother(
   options: MeasureOptions = {},
 ): Promise<MeasureReport> {
   const measuring = await measurer.start(request, options);
+  const runs: RunRecord[] = [];
   try {
-    const runs: RunRecord[] = [];
     for (let kind = nextRun(plan, runs); kind; kind = nextRun(plan, runs)) {
       await takeRun(measuring, runs, kind, options);
     }
     return await finishReport(measuring, runs);
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    const partial = interruptedReport(measuring, runs);
+    if (partial instanceof MeasureError) throw partial;
+    return partial;
   } finally {
     measuring.kill();
   }
@@ -237,10 +309,17 @@ export async function measureTakingTurns(
         try {
           await takeRun(state.measuring, state.runs, kind, state.options);
         } catch (error) {
+          // Ctrl-C: the run in progress is lost, the runs every strategy finished are kept.
+          if (stopped()) break;
           state.error = error as MeasureError;
           state.measuring.kill();
         }
       }
+    }
+    if (stopped()) {
+      return states.map(
+        ({ measuring, runs, error }) => error ?? interruptedReport(measuring, runs),
+      );
     }
     return await Promise.all(
       states.map(async ({ measuring, runs, error }) => {

@@ -1,5 +1,5 @@
 import type { BenchJobName, Difference, Model, TaskEvent, Workload } from '@speedup/shared-core';
-import type { Python } from '@speedup/shared-core/harness';
+import type { Outcomes, Python } from '@speedup/shared-core/harness';
 import type { BenchOptions, Sweep } from '../options.js';
 import type { MeasureReport } from './child-process/messages.js';
 import type { Interval } from './intervals.js';
@@ -22,6 +22,24 @@ export interface SocketCounts {
 /** A measurement, with what the local server saw of it when it served the job. */
 export interface Measured extends MeasureReport {
   readonly sockets?: SocketCounts;
+}
+
+/** One item that failed, by its position in the input, and how (see `outcomeKind`). */
+export interface Failure {
+  readonly index: number;
+  readonly kind: string;
+}
+
+/** What the reference made of every page of one URL: the same URL can fail one way and not another. */
+export interface UrlOutcome {
+  /** As given: hide its password (`redactUrl`) before showing it. */
+  readonly url: string;
+  /** Pages of the input with this URL and this outcome. */
+  readonly pages: number;
+  readonly status: number;
+  readonly bytes: number;
+  /** `ok`, or how it failed (see `outcomeKind`). */
+  readonly kind: string;
 }
 
 /** Everything measured about one strategy on one job. Times are in milliseconds. */
@@ -64,6 +82,17 @@ export interface BenchRow {
   /** Why the strategy could not be measured. */
   readonly error?: string;
   readonly ok: boolean;
+  /**
+   * Ctrl-C stopped it before its plan was done: its figures come from the runs it finished,
+   * which may be too few to judge by.
+   */
+  readonly interrupted?: boolean;
+  /** What became of the items in the run whose events are kept, counted by kind; none when nothing ran. */
+  readonly outcomes?: Outcomes;
+  /** The items that failed in that run, for the timelines. */
+  readonly failures?: readonly Failure[];
+  /** The reference's row of an I/O job: what became of each URL. */
+  readonly urlOutcomes?: readonly UrlOutcome[];
   /** Reference median ÷ this median, when the reference was benchmarked too. */
   readonly speedup?: number;
   /** 95 % interval of the speed-up (see intervals.ts); none for the reference itself, or below two runs. */
@@ -102,4 +131,6 @@ export interface BenchResult {
   readonly sweep?: Sweep;
   /** The interpreter that ran the Python strategies, when any ran. */
   readonly python?: Python;
+  /** Ctrl-C stopped the run: rows may be missing, and those marked interrupted are partial. */
+  readonly interrupted?: boolean;
 }

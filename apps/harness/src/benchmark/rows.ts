@@ -1,14 +1,41 @@
-import { type BenchJobName, diffResults } from '@speedup/shared-core';
+import { type BenchJobName, diffResults, outcomeKind, type PageResult } from '@speedup/shared-core';
+import { countOutcomes } from '@speedup/shared-core/harness';
 import type { RunRecord } from './child-process/messages.js';
 import type { Contender } from './plan.js';
-import type { BenchRow, Measured } from './result.js';
+import type { BenchRow, Failure, Measured, UrlOutcome } from './result.js';
 import { median, summarize } from './stats.js';
 
 /** Rows made from measurements: a measured row, and a row for a strategy that could not be measured. */
 
+/** The measured run closest to the median, among those whose events were kept. */
 function closestToMedian(runs: readonly RunRecord[]): RunRecord | undefined {
   const middle = median(runs.map((run) => run.workMs));
-  return [...runs].sort((a, b) => Math.abs(a.workMs - middle) - Math.abs(b.workMs - middle))[0];
+  return runs
+    .filter((run) => !run.eventsDropped)
+    .sort((a, b) => Math.abs(a.workMs - middle) - Math.abs(b.workMs - middle))[0];
+}
+
+function failuresIn(results: RunRecord['results']): Failure[] {
+  return results.flatMap((result, index) =>
+    result.error ? [{ index, kind: outcomeKind(result) }] : [],
+  );
+}
+
+/** Each URL with what became of its pages, one entry per URL and outcome, in input order. */
+export function urlOutcomes(pages: readonly PageResult[]): UrlOutcome[] {
+  const grouped = new Map<string, UrlOutcome>();
+  for (const page of pages) {
+    const kind = outcomeKind(page);
+    const key = JSON.stringify([page.url, page.status, page.bytes, kind]);
+    const seen = grouped.get(key);
+    grouped.set(
+      key,
+      seen
+        ? { ...seen, pages: seen.pages + 1 }
+        : { url: page.url, pages: 1, status: page.status, bytes: page.bytes, kind },
+    );
+  }
+  return [...grouped.values()];
 }
 
 export function rowFrom(
@@ -24,6 +51,11 @@ export function rowFrom(
   const runsOk = diffs.filter((_, i) => !report.runs[i]?.warmup).map((diff) => diff.length === 0);
   const differences = diffs.find((diff) => diff.length > 0) ?? [];
   const timesMs = measured.map((run) => run.workMs);
+  const mean = (values: number[]) =>
+    values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+  // An interrupted row may have only warm-up runs: its outcomes then come from the last.
+  const shown = closestToMedian(measured);
+  const counted = shown ?? report.runs.at(-1);
   return {
     strategy: label,
     variant,
@@ -35,17 +67,21 @@ export function rowFrom(
     setupMs: report.setupMs,
     coldMs: report.runs[0]?.workMs,
     timesMs,
-    summary: summarize(timesMs),
-    userMs: measured.reduce((sum, run) => sum + run.userMs, 0) / measured.length,
-    systemMs: measured.reduce((sum, run) => sum + run.systemMs, 0) / measured.length,
-    loopDelayP99Ms: Math.max(...measured.map((run) => run.loopDelay.p99)),
+    summary: timesMs.length > 0 ? summarize(timesMs) : undefined,
+    userMs: mean(measured.map((run) => run.userMs)),
+    systemMs: mean(measured.map((run) => run.systemMs)),
+    loopDelayP99Ms:
+      measured.length > 0 ? Math.max(...measured.map((run) => run.loopDelay.p99)) : undefined,
     peakMemoryBytes: report.peakMemoryBytes,
     connections: report.sockets?.connections,
     peakSockets: report.sockets?.peakSockets,
     runsOk,
     differences,
     ok: differences.length === 0,
-    events: closestToMedian(measured)?.events ?? [],
+    ...(report.interrupted ? { interrupted: true } : {}),
+    outcomes: counted && countOutcomes(counted.results),
+    failures: counted && failuresIn(counted.results),
+    events: shown?.events ?? [],
     parameters,
   };
 }

@@ -7,14 +7,17 @@ import {
   HTTP_LIMITS_VARIABLE,
   type IoInput,
   MAX_SUM_OF_SQUARES_SIZE,
+  type PageResult,
   type Result,
 } from '@speedup/shared-core';
 import {
   findPython,
   findStrategies,
+  machineCapacity,
   PYTHON_VARIABLE,
   type Python,
   PythonMissing,
+  redactUrl,
 } from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
@@ -29,11 +32,12 @@ import {
   measureOneAfterAnother,
   measureTakingTurns,
   type Progress,
+  type RunLabel,
   type RunPlan,
 } from './measure.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
 import type { BenchResult, BenchRow, Measured } from './result.js';
-import { failedRow, rowFrom } from './rows.js';
+import { failedRow, rowFrom, urlOutcomes } from './rows.js';
 
 /**
  * The schedule of a whole benchmark: which jobs run, in which order, at which sweep
@@ -42,9 +46,15 @@ import { failedRow, rowFrom } from './rows.js';
 
 export interface BenchHooks {
   readonly signal?: AbortSignal;
-  /** Called when a strategy starts being measured, and with progress while it runs. */
-  readonly onStart?: (strategy: string, job: BenchJobName) => void;
+  /** Called when a strategy starts being measured, with the job's input, and with progress while it runs. */
+  readonly onStart?: (
+    strategy: string,
+    job: BenchJobName,
+    items?: readonly (string | number)[],
+  ) => void;
   readonly onProgress?: (strategy: string, job: BenchJobName, progress: Progress) => void;
+  /** Called as each run of a strategy starts. */
+  readonly onRun?: (strategy: string, job: BenchJobName, label: RunLabel) => void;
   readonly onRow?: (row: BenchRow) => void;
   /** Called as the parallel ceiling starts being measured, before the CPU jobs. */
   readonly onCeiling?: (cores: number) => void;
@@ -71,13 +81,13 @@ function inputFor(
 
 /**
  * A job's input in words, the same whatever the local server's ports: what `--compare`
- * checks two runs agree on.
+ * checks two runs agree on. Passwords in site URLs are hidden: this goes into exports.
  */
 export function describeInput(job: BenchJobName, options: BenchOptions): string {
   if (job === 'download') {
     const pages = Math.max(1, Math.round(options.pages * options.size));
     const from = options.sites
-      ? options.sites.join(', ')
+      ? options.sites.map(redactUrl).join(', ')
       : `the local server at ${options.latency} ms latency${options.jitter > 0 ? ` + up to ${options.jitter} ms jitter` : ''}`;
     return `${pages} pages from ${from}`;
   }
@@ -164,6 +174,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       signal: hooks.signal,
       env,
       onProgress: (progress) => hooks.onProgress?.(contender.label, job, progress),
+      onRun: (label) => hooks.onRun?.(contender.label, job, label),
       ...(countsSockets && {
         beforeRun: () => server.resetStats(),
         afterRun: async () => {
@@ -203,7 +214,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       return failedRow(contender, job, why, parametersOf(outcome));
     }
     const row = rowFrom(contender, job, measured, expected, parametersOf(outcome));
-    return isReference(contender) ? { ...row, reference: true } : row;
+    if (!isReference(contender)) return row;
+    return job === 'download'
+      ? { ...row, reference: true, urlOutcomes: urlOutcomes(expected as PageResult[]) }
+      : { ...row, reference: true };
   };
   const described = describeInput(job, options);
   const finish = (measured: BenchRow) => {
@@ -227,7 +241,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       toMeasure.map((contender) => ({
         request: request(contender),
         options: measureOptions(contender),
-        onStart: () => hooks.onStart?.(contender.label, job),
+        onStart: () => hooks.onStart?.(contender.label, job, input.items),
       })),
       plan,
       options.seed,
@@ -238,7 +252,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   } else {
     for (const contender of toMeasure) {
       if (hooks.signal?.aborted) break;
-      hooks.onStart?.(contender.label, job);
+      hooks.onStart?.(contender.label, job, input.items);
       const outcome = await measureOneAfterAnother(
         measurer,
         request(contender),
@@ -252,13 +266,31 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
 }
 
 /** Bad settings for the jobs that will run, found before anything starts. */
-function checkSizes(plan: readonly PlannedJob[], options: BenchOptions): void {
-  if (!plan.some((planned) => planned.job === 'sum-of-squares')) return;
-  const sizes = options.sweep?.parameter === 'size' ? options.sweep.values : [options.size];
-  const tooBig = sizes.find((size) => size > MAX_SUM_OF_SQUARES_SIZE);
-  if (tooBig !== undefined) {
+function checkSettings(plan: readonly PlannedJob[], options: BenchOptions): void {
+  const values = (parameter: 'size' | 'workers', given: number | undefined) =>
+    options.sweep?.parameter === parameter
+      ? options.sweep.values
+      : given === undefined
+        ? []
+        : [given];
+  if (plan.some((planned) => planned.job === 'sum-of-squares')) {
+    const tooBig = values('size', options.size).find((size) => size > MAX_SUM_OF_SQUARES_SIZE);
+    if (tooBig !== undefined) {
+      throw new PlanError(
+        `size ${tooBig} is too big for sum-of-squares: its sums stay exact up to size ${MAX_SUM_OF_SQUARES_SIZE}`,
+      );
+    }
+  }
+  // Worker threads were checked with the option; child processes cost more, and only
+  // the plan knows whether a strategy that starts them is selected.
+  const workers = Math.max(0, ...values('workers', options.workers));
+  const forks = plan
+    .flatMap((planned) => planned.contenders)
+    .find(({ pkg }) => pkg.isolation === 'process');
+  const allowed = machineCapacity().processWorkers;
+  if (forks && workers > allowed) {
     throw new PlanError(
-      `size ${tooBig} is too big for sum-of-squares: its sums stay exact up to size ${MAX_SUM_OF_SQUARES_SIZE}`,
+      `--workers ${workers}: ${forks.label} starts its workers as child processes, and this machine can start at most ${allowed.toLocaleString('en-US')} of them`,
     );
   }
 }
@@ -291,7 +323,7 @@ export async function runBench(
   hooks: BenchHooks = {},
 ): Promise<BenchResult> {
   const plan = planBench(findStrategies(options.root), options);
-  checkSizes(plan, options);
+  checkSettings(plan, options);
   const python = checkPython(plan);
   const env = await distributedEnvironment(plan, options);
   const cores = availableParallelism();
@@ -347,5 +379,6 @@ export async function runBench(
     latencyMs: server ? options.latency : undefined,
     sweep: options.sweep,
     python,
+    ...(hooks.signal?.aborted ? { interrupted: true } : {}),
   };
 }

@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { describeDifference } from '@speedup/shared-core';
+import { redactUrl } from '@speedup/shared-core/harness';
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
+import { writeExport } from './write-file.js';
 
 /**
  * `--export-json`: one record per strategy and job. The first fields are hyperfine's
@@ -62,6 +62,33 @@ export interface JsonRecord {
   readonly error: string | null;
   /** The first differing items, described. */
   readonly differences: string[];
+  /** Ctrl-C stopped this row before its plan was done: its figures come from the runs it finished. */
+  readonly interrupted: boolean;
+  /**
+   * What became of the items in the run the timelines draw: how many were ok, how many
+   * failed, and the failed ones by kind (`timeout (page)`, `http_status (500)`; see
+   * `outcomeKind`). Null when nothing ran.
+   */
+  readonly outcomes: {
+    readonly ok: number;
+    readonly failed: number;
+    readonly by_kind: Readonly<Record<string, number>>;
+  } | null;
+}
+
+/** What the reference made of one URL's pages: which sites failed, and how. */
+export interface JsonUrlOutcome {
+  readonly job: string;
+  /** With a sweep, the value of the swept setting. */
+  readonly swept_value?: string;
+  /** Its password, if it had one, replaced by `***`. */
+  readonly url: string;
+  /** Pages of the input with this URL that ended this way. */
+  readonly pages: number;
+  readonly status: number;
+  readonly bytes: number;
+  /** `ok`, or how it failed. */
+  readonly kind: string;
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
@@ -108,7 +135,28 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     ok: row.ok,
     error: orNull(row.error),
     differences: row.differences.slice(0, 20).map(describeDifference),
+    interrupted: row.interrupted === true,
+    outcomes: row.outcomes
+      ? { ok: row.outcomes.ok, failed: row.outcomes.failed, by_kind: { ...row.outcomes.byKind } }
+      : null,
   };
+}
+
+/** The reference's outcome for every URL of every I/O job. */
+export function referenceOutcomes(result: BenchResult): JsonUrlOutcome[] {
+  return result.rows.flatMap((row) => {
+    if (!row.reference || !row.urlOutcomes) return [];
+    const swept = result.sweep ? row.parameters[result.sweep.parameter] : undefined;
+    return row.urlOutcomes.map(({ url, pages, status, bytes, kind }) => ({
+      job: row.job,
+      ...(swept === undefined ? {} : { swept_value: swept }),
+      url: redactUrl(url),
+      pages,
+      status,
+      bytes,
+      kind,
+    }));
+  });
 }
 
 /** One job's verdict: who is tied for fastest, who is no different from the reference, and every pair. */
@@ -151,6 +199,9 @@ export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
 export async function exportJson(result: BenchResult, file: string): Promise<void> {
   const document = {
     results: result.rows.map(toJsonRecord),
+    /** Ctrl-C stopped the run: rows may be missing, and those marked interrupted are partial. */
+    interrupted: result.interrupted === true,
+    reference_outcomes: referenceOutcomes(result),
     verdicts: judge(result).map(toJsonVerdict),
     machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
     sweep: orNull(result.sweep),
@@ -174,6 +225,5 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       size: result.options.size,
     },
   };
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
+  await writeExport(file, `${JSON.stringify(document, null, 2)}\n`);
 }

@@ -1,4 +1,5 @@
-import { type BenchJobName, jobs, type Workload } from '@speedup/shared-core';
+import { type BenchJobName, DEFAULT_HTTP_LIMITS, jobs, type Workload } from '@speedup/shared-core';
+import { redactUrl } from '@speedup/shared-core/harness';
 import { STOPPED } from '../benchmark/child-process/messages.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 
@@ -20,10 +21,14 @@ export function outcomeOf(row: BenchRow): Outcome {
   return row.differences.length > 0 ? 'diff' : 'ok';
 }
 
-/** `ok`, `DIFF (3)`, `FAILED` or `STOPPED`: the results column. */
+/**
+ * `ok`, `DIFF (3)`, `FAILED` or `STOPPED`: the results column; `ok (interrupted)` for a
+ * row Ctrl-C cut short, whose figures come from the runs it finished.
+ */
 export function resultLabel(row: BenchRow): string {
   const outcome = outcomeOf(row);
-  return outcome === 'diff' ? `DIFF (${row.differences.length})` : shortResultLabel(row);
+  const label = outcome === 'diff' ? `DIFF (${row.differences.length})` : shortResultLabel(row);
+  return row.interrupted ? `${label} (interrupted)` : label;
 }
 
 /** `ok`, `DIFF`, `FAILED` or `STOPPED`, where there is no room for a count. */
@@ -47,9 +52,9 @@ export function rowWhere(row: BenchRow, sweep: BenchResult['sweep']): string {
   return `${row.strategy} (${row.job}${sweep ? `, ${sweptSetting(row, sweep)}` : ''})`;
 }
 
-/** Where the pages came from: the local server and its latency, or the sites given. */
+/** Where the pages came from: the local server and its latency, or the sites given (passwords hidden). */
 export function ioSource(result: BenchResult): string {
-  if (result.latencyMs === undefined) return (result.options.sites ?? []).join(', ');
+  if (result.latencyMs === undefined) return (result.options.sites ?? []).map(redactUrl).join(', ');
   const { jitter } = result.options;
   return `local server, ${result.latencyMs} ms latency${jitter > 0 ? ` + up to ${jitter} ms jitter` : ''}`;
 }
@@ -96,6 +101,17 @@ function pythonNote(result: BenchResult, rows: readonly BenchRow[]): string {
   return `; Python ${python.version} (${python.interpreter})`;
 }
 
+/** `limits: connect 10 s, headers 30 s, body gap 30 s, page 60 s, 10 MiB`: what bounds every page. */
+export function limitsDescription(result: BenchResult): string {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...result.options.limits };
+  const time = (ms: number) => (ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`);
+  const size =
+    limits.maxBytes % 2 ** 20 === 0
+      ? `${limits.maxBytes / 2 ** 20} MiB`
+      : `${limits.maxBytes.toLocaleString('en-US')} bytes`;
+  return `limits: connect ${time(limits.connectTimeout)}, headers ${time(limits.headersTimeout)}, body gap ${time(limits.bodyTimeout)}, page ${time(limits.pageTimeout)}, ${size}`;
+}
+
 /** The title over a workload's table: what ran, on what, and how it was measured. */
 export function workloadTitle(
   result: BenchResult,
@@ -105,7 +121,7 @@ export function workloadTitle(
   const runs = `${runsDescription(result)}${pythonNote(result, rows)}`;
   if (workload === 'io') {
     const pages = rows[0]?.parameters.pages ?? String(result.options.pages);
-    return `I/O-bound: download ${pages} pages (${ioSource(result)}); ${runs}`;
+    return `I/O-bound: download ${pages} pages (${ioSource(result)}); ${limitsDescription(result)}; ${runs}`;
   }
   const described = [...new Set(rows.map((row) => row.job))]
     .map((name) => jobs.find((job) => job.name === name)?.description ?? name)

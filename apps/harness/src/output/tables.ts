@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { fastestRows, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { resultLabel, rowWhere, workloadTitle } from './describe-row.js';
+import { failedCell, failureLines } from './failures.js';
 import {
   duration,
   fractionWithInterval,
@@ -66,6 +67,7 @@ export const ioColumns: Column[] = [
   { header: 'bound', cell: (row) => duration(row.boundMs) },
   common.efficiency,
   { header: 'per page', cell: (row) => microseconds(row.overheadPerPageUs) },
+  { header: 'failed', cell: failedCell },
   common.result,
 ];
 
@@ -129,7 +131,10 @@ function terminalTable(
     table.push(
       columns.map((column) => {
         const text = column.cell(row);
-        if (column === common.result) return paint(row.ok ? 'green' : ['red', 'bold'], text);
+        if (column === common.result) {
+          if (!row.ok) return paint(['red', 'bold'], text);
+          return paint(row.interrupted ? 'yellow' : 'green', text);
+        }
         if (column === common.median && fastest.has(row)) return paint(['green', 'bold'], text);
         return text;
       }),
@@ -180,13 +185,27 @@ export function renderTables(result: BenchResult, colour = false): string {
   const fastest = fastestRows(judge(result));
   const parts: string[] = [];
   // With a sweep the sweep tables are the summary: these would repeat every strategy per value.
+  const failures = failureLines(result);
   if (!result.sweep) {
     for (const { workload, rows, columns } of sections(result)) {
+      // Each job's failures right under the table with its `failed` column.
+      const under = failureLines(result, rows);
+      const failed = under.length > 0 ? `\n${paint('yellow', under.join('\n'))}` : '';
       parts.push(
-        `${paint('bold', workloadTitle(result, workload, rows))}\n${terminalTable(columns, rows, paint, fastest)}`,
+        `${paint('bold', workloadTitle(result, workload, rows))}\n${terminalTable(columns, rows, paint, fastest)}${failed}`,
         `Runs and resources\n${terminalTable(resourceColumns(workload), rows, paint, fastest)}`,
       );
     }
+  } else if (failures.length > 0) {
+    parts.push(paint('yellow', failures.join('\n')));
+  }
+  if (result.interrupted || result.rows.some((row) => row.interrupted)) {
+    parts.push(
+      paint(
+        'yellow',
+        'Interrupted (Ctrl-C): rows marked (interrupted) show only the runs they finished before it; their figures may be too few to go by.',
+      ),
+    );
   }
   const where = (row: BenchRow) => rowWhere(row, result.sweep);
   const warnings = [

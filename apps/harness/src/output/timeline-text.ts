@@ -20,11 +20,17 @@ const MAX_LABEL = 16;
 const MIN_PLOT_COLUMNS = 20;
 const COLUMNS_PER_TICK_LABEL = 12;
 
-const characters: Record<Activity, string> = { computing: '█', waiting: '░', download: '▒' };
+const characters: Record<Activity, string> = {
+  computing: '█',
+  waiting: '░',
+  download: '▒',
+  failed: '×',
+};
 const legendText: Record<Activity, string> = {
   computing: 'CPU',
   waiting: 'I/O waiting',
   download: 'download (wait unknown)',
+  failed: 'failed',
 };
 
 const drawCells = (cells: readonly Cell[]) =>
@@ -58,7 +64,7 @@ export function textTimeline(
   if (row.events.length === 0) {
     return `${heading}: no timeline, ${row.error ? `failed: ${row.error}` : 'no task events were recorded'}`;
   }
-  const timeline = layOutTimeline(row.events, row.workload, latencyMs, ROWS_PER_LANE);
+  const timeline = layOutTimeline(row.events, row.workload, latencyMs, ROWS_PER_LANE, row.failures);
   const labels = timeline.lanes.flatMap((lane) => [
     lane.worker,
     ...(lane.overflow.length > 0 ? [`+${lane.overflow.length}`] : []),

@@ -1,5 +1,6 @@
 import { type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { failureWarnings } from './failures.js';
 import { ratioWithInterval } from './format.js';
 
 /**
@@ -76,16 +77,23 @@ function lineOf(verdict: GroupVerdict): string | undefined {
   return `${head}${parts.join('; ')}.`;
 }
 
-/** The verdict's lines, and a last one saying how ties were decided; none with a sweep. */
+/**
+ * The verdict's lines, and a last one saying how ties were decided (none with a sweep);
+ * first, a warning for every job in which more than a tenth of the items failed.
+ */
 export function verdict(result: BenchResult): string[] {
-  if (result.sweep) return [];
+  const warnings = failureWarnings(result);
+  if (result.sweep) return warnings;
   const verdicts = judge(result);
   const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
-  if (lines.length === 0) return [];
+  if (lines.length === 0) return warnings;
   const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
   const margin = `${(result.options.tieMargin * 100).toFixed(0)} %`;
   lines.push(
     `(x ≈ y: the 95 % interval of their ratio reaches within ${margin} of equal, after Holm's correction for the ${pairs} comparison${pairs === 1 ? '' : 's'} of a job; intervals in brackets.)`,
   );
-  return lines;
+  if (result.rows.some((row) => row.interrupted)) {
+    lines.push('(Interrupted: this rests on the runs finished before Ctrl-C.)');
+  }
+  return [...warnings, ...lines];
 }

@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { failuresInWords } from '@speedup/shared-core/harness';
 import { judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { writeExport } from '../export/write-file.js';
 import {
   ioSource,
   jobDescription,
@@ -9,6 +10,7 @@ import {
   rowsByJob,
   runsDescription,
 } from '../output/describe-row.js';
+import { failureLines, limitsOf } from '../output/failures.js';
 import { duration, ratio } from '../output/format.js';
 import { sideBySideByJob } from '../output/side-by-side.js';
 import { verdict } from '../output/verdict.js';
@@ -76,9 +78,11 @@ ${speedups}
     }`;
   });
   const lines = verdict(result);
+  const failures = failureLines(result);
   return `<section id="medians">
 <h2>Median work time</h2>
 <p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; each dot is one run. Green is what the verdict calls fastest: faster than the others beyond the tie margin, its results equal to the reference's (a wrong answer is never the fastest); <b>DIFF</b> marks results that differ from it. When the fastest tie, each is marked <i>tied</i>.</p>
+${failures.length > 0 ? `<div class="failures" data-failures><p><b>Failed pages.</b> A failed page is a result too, compared with the reference's like any other, but its time went to failing, not downloading:</p><ul>${failures.map((line) => `<li>${escapeText(line.trim())}</li>`).join('')}</ul></div>` : ''}
 ${lines.length > 0 ? `<ul class="verdict">${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>` : ''}
 ${figures.join('\n')}
 </section>`;
@@ -143,6 +147,7 @@ function whatToLookAt(row: BenchRow): string {
 function legend(rows: readonly BenchRow[], latencyMs: number | undefined): string {
   const io = rows.some((row) => row.workload === 'io');
   const entries: [string, string][] = [];
+  const failed = rows.some((row) => (row.failures?.length ?? 0) > 0);
   if (io && latencyMs !== undefined) {
     entries.push([
       colours.waiting,
@@ -160,6 +165,9 @@ function legend(rows: readonly BenchRow[], latencyMs: number | undefined): strin
       colours.download,
       'download from a real site: waiting and computing not told apart',
     ]);
+  }
+  if (failed) {
+    entries.push([colours.failed, 'failed: the task’s item failed (hover for how)']);
   }
   return `<div class="legend">${entries
     .map(
@@ -179,10 +187,22 @@ function timelineFigure(row: BenchRow, result: BenchResult): string {
 <p class="empty">No timeline: ${escapeText(why)}</p>
 </figure>`;
   }
-  const timeline = layOutTimeline(row.events, row.workload, result.latencyMs, MAX_ROWS_PER_LANE);
+  const timeline = layOutTimeline(
+    row.events,
+    row.workload,
+    result.latencyMs,
+    MAX_ROWS_PER_LANE,
+    row.failures,
+  );
   const median = row.summary ? `; median run ${duration(row.summary.median)}` : '';
-  const facts = `${describeTimeline(timeline)}; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.`;
-  return `<figure class="chart" ${attributes} data-tasks="${timeline.taskCount}">
+  const noun = row.job === 'download' ? 'pages' : 'items';
+  const failed =
+    row.outcomes && row.outcomes.failed > 0
+      ? ` ${failuresInWords(row.outcomes, limitsOf(result), noun)}.`
+      : '';
+  const interrupted = row.interrupted ? ' Interrupted: from the runs finished before Ctrl-C.' : '';
+  const facts = `${describeTimeline(timeline)}; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.${failed}${interrupted}`;
+  return `<figure class="chart" ${attributes} data-tasks="${timeline.taskCount}" data-failed="${row.failures?.length ?? 0}">
 <figcaption>${name}: ${escapeText(facts)} ${escapeText(whatToLookAt(row))}</figcaption>
 ${timelineChart(timeline)}
 </figure>`;
@@ -238,6 +258,7 @@ export function renderReport(
 <h1>speedup: where each strategy spends its time</h1>
 <p class="lead">Every strategy ran the same jobs on identical inputs, one at a time in a fresh process, and its results were checked against the sequential reference’s. Made by <code>pnpm bench --report</code>.</p>
 ${environment(result, generatedAt)}
+${result.interrupted || result.rows.some((row) => row.interrupted) ? '<p class="interrupted" data-interrupted><b>Interrupted (Ctrl-C).</b> Rows marked interrupted show only the runs they finished; strategies not reached are missing.</p>' : ''}
 </header>
 ${mediansSection(result)}
 ${languagesSection(result)}
@@ -248,14 +269,13 @@ ${timelinesSection(result)}
 `;
 }
 
-/** Writes `dir/index.html` and returns its path. */
+/** Writes `dir/index.html`, whole or not at all, and returns its path. */
 export async function writeReport(
   result: BenchResult,
   dir: string,
   options: ReportOptions = {},
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const file = join(dir, 'index.html');
-  await writeFile(file, renderReport(result, options));
+  await writeExport(file, renderReport(result, options));
   return file;
 }

@@ -7,6 +7,7 @@ export const colours = {
   waiting: '#d1495b',
   computing: '#2e6fb7',
   download: '#9a6fb0',
+  failed: '#e0a100',
   bar: '#9aabbd',
   fastest: '#2a9d6f',
   differs: '#b3261e',
@@ -68,6 +69,7 @@ svg .lane { fill: ${colours.lane}; }
 svg .waiting { fill: ${colours.waiting}; }
 svg .computing { fill: ${colours.computing}; }
 svg .download { fill: ${colours.download}; }
+svg .failed { fill: ${colours.failed}; }
 svg .task rect { stroke: #fff; stroke-width: .5; }
 svg .thin .task rect { stroke: none; }
 svg .series { fill: none; stroke-width: 2; }
@@ -75,4 +77,6 @@ svg .series { fill: none; stroke-width: 2; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .swatch { display: inline-block; width: 22px; height: 12px; border-radius: 2px; }
 .empty { color: ${colours.muted}; font-style: italic; }
+.failures { border-left: 4px solid ${colours.failed}; padding: 2px 12px; margin: 10px 0; }
+.interrupted { border-left: 4px solid ${colours.failed}; padding: 2px 12px; }
 `;

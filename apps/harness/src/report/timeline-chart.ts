@@ -50,7 +50,8 @@ function rowCount(lane: Lane): number {
 function taskTooltip(task: PlacedTask): string {
   const waiting = task.parts.find((part) => part.activity === 'waiting');
   const waited = waiting ? `, waiting ${duration(waiting.end - waiting.start)}` : '';
-  return `task ${task.index}: ${millisecondsLabel(task.start)} → ${millisecondsLabel(task.end)} ms (${duration(task.end - task.start)}${waited})`;
+  const failed = task.failure ? `; failed: ${task.failure}` : '';
+  return `task ${task.index}: ${millisecondsLabel(task.start)} → ${millisecondsLabel(task.end)} ms (${duration(task.end - task.start)}${waited})${failed}`;
 }
 
 function longestPart(task: PlacedTask): TaskPart {
@@ -76,7 +77,10 @@ function exactBoxes(tasks: readonly PlacedTask[], x: Scale, y: number, height: n
           height,
         }),
       );
-      return element('g', { class: 'task' }, title(taskTooltip(task)), ...rects);
+      const attributes = task.failure
+        ? { class: 'task failed-task', 'data-failure': task.failure }
+        : { class: 'task' };
+      return element('g', attributes, title(taskTooltip(task)), ...rects);
     })
     .join('');
 }

@@ -4,9 +4,10 @@ import type { BenchRow } from '../benchmark/result.js';
 /**
  * What a stretch of a task was doing, as far as the harness knows: waiting on the
  * server, computing, or downloading with no way to tell the two apart (real sites,
- * whose latency is unknown).
+ * whose latency is unknown); or, for a task whose item failed, failing: its time went to
+ * a failure, not to the work, and is drawn apart.
  */
-export type Activity = 'waiting' | 'computing' | 'download';
+export type Activity = 'waiting' | 'computing' | 'download' | 'failed';
 
 export interface TaskPart {
   readonly activity: Activity;
@@ -20,6 +21,8 @@ export interface PlacedTask {
   readonly start: number;
   readonly end: number;
   readonly parts: readonly TaskPart[];
+  /** How its item failed (`timeout (page)`), when it did. */
+  readonly failure?: string;
 }
 
 export interface Lane {
@@ -103,25 +106,26 @@ const naturalOrder = new Intl.Collator('en', { numeric: true });
 /**
  * Lays out a row's task events: one lane per worker, in the order of their labels
  * (`thread 1`, `thread 2` …, `pid 4242`, `pid 4243` …), each packed into at most `maxRowsPerLane` rows.
+ * A task whose item is in `failures` is one `failed` part, with its kind.
  */
 export function layOutTimeline(
   events: readonly TaskEvent[],
   workload: BenchRow['workload'],
   latencyMs: number | undefined,
   maxRowsPerLane = Number.POSITIVE_INFINITY,
+  failures: BenchRow['failures'] = [],
 ): Timeline {
+  const failed = new Map(failures.map(({ index, kind }) => [index, kind]));
   if (events.length === 0) return { lanes: [], spanMs: 0, taskCount: 0, peakInFlight: 0 };
   const origin = events.reduce((earliest, event) => Math.min(earliest, event.start), Infinity);
   const byWorker = new Map<string, PlacedTask[]>();
   for (const event of events) {
     const start = event.start - origin;
     const end = Math.max(event.end - origin, start);
-    const task = {
-      index: event.index,
-      start,
-      end,
-      parts: partsOf(start, end, workload, latencyMs),
-    };
+    const failure = failed.get(event.index);
+    const task: PlacedTask = failure
+      ? { index: event.index, start, end, parts: [{ activity: 'failed', start, end }], failure }
+      : { index: event.index, start, end, parts: partsOf(start, end, workload, latencyMs) };
     const lane = byWorker.get(event.worker);
     if (lane) lane.push(task);
     else byWorker.set(event.worker, [task]);
@@ -143,6 +147,16 @@ export function layOutTimeline(
 
 const counted = (count: number, noun: string) =>
   `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+
+/** How many tasks of a timeline failed. */
+export function failedTasks(timeline: Timeline): number {
+  return timeline.lanes.reduce(
+    (sum, lane) =>
+      sum +
+      [...lane.rows.flat(), ...lane.overflow].filter((task) => task.failure !== undefined).length,
+    0,
+  );
+}
 
 /** `160 tasks on 1 worker, at most 160 at once`: the shape of a run in words. */
 export function describeTimeline(timeline: Timeline): string {

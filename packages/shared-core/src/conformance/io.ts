@@ -97,32 +97,49 @@ export function ioTests(load: Load<IoStrategy>, setup: SetupOptions): void {
   it('turns every failing page into a record with its error, downloads the rest, and cleans up', async () => {
     const before = snapshot();
     const [siteA, siteB] = server().sites;
+    // Limits far enough apart that each fault can end only one way, even on a busy machine:
+    // a hang ends at the headers timeout (0.5 s), a byte every 5 s at the body timeout
+    // (1 s), a byte every 100 ms for 6.4 s at the page timeout (3 s), long before either
+    // would finish.
+    const limits = {
+      connectTimeout: 2_000,
+      headersTimeout: 500,
+      bodyTimeout: 1_000,
+      pageTimeout: 3_000,
+      maxBytes: 1024 * 1024,
+    };
     const fault = faultUrls(siteA, { dripInterval: 5_000 });
+    const steadyDrip = faultUrls(siteA, { dripBytes: 64, dripInterval: 100 }).drip;
     const cases: (ItemCase & { url: string })[] = [
       { what: 'site A', url: siteA, expected: 'ok' },
-      { what: 'status 500', url: fault.status500, expected: 'http_status' },
+      { what: 'status 500', url: fault.status500, expected: 'http_status (500)' },
       { what: 'site B', url: siteB, expected: 'ok' },
-      { what: 'status 404', url: fault.status404, expected: 'http_status' },
+      { what: 'status 404', url: fault.status404, expected: 'http_status (404)' },
       { what: 'reset mid-body', url: fault.reset, expected: 'reset' },
-      { what: 'never answers', url: fault.hang, expected: 'timeout' },
-      { what: 'a byte every 5 s', url: fault.drip, expected: 'timeout' },
-      { what: 'body shorter than announced', url: fault.short, expected: 'reset' },
+      { what: 'never answers', url: fault.hang, expected: 'timeout (headers)' },
+      { what: 'a byte every 5 s', url: fault.drip, expected: 'timeout (body)' },
+      { what: 'a byte every 100 ms, for 6.4 s', url: steadyDrip, expected: 'timeout (page)' },
+      { what: 'body shorter than announced', url: fault.short, expected: 'short_body' },
       { what: 'redirects forever', url: fault.redirectLoop, expected: 'too_many_redirects' },
       { what: 'body over the size cap', url: fault.huge, expected: 'too_large' },
       { what: 'port refused', url: await refusedUrl(), expected: 'refused' },
       { what: 'site B', url: siteB, expected: 'ok' },
     ];
     const input: IoInput = { job: 'download', items: cases.map(({ url }) => url) };
-    const { results, events } = await withHttpLimits(
-      { connectTimeout: 2_000, headersTimeout: 500, bodyTimeout: 500, maxBytes: 1024 * 1024 },
-      async () => runCollecting(await load(), setup, input),
+    const started = performance.now();
+    const { results, events } = await withHttpLimits(limits, async () =>
+      runCollecting(await load(), setup, input),
     );
+    const tookMs = performance.now() - started;
     expectEachItem(cases, results.map(outcomeOf));
     expectOneEventPerItem(events, cases.length);
     expect(results.map((page) => page.status)).toEqual([
-      200, 500, 200, 404, 0, 0, 0, 0, 0, 0, 0, 200,
+      200, 500, 200, 404, 0, 0, 0, 0, 0, 0, 0, 0, 200,
     ]);
-    const working = [0, 2, 11];
+    // Every page ends within its page timeout, so even one page after another the run
+    // cannot take longer than all of them together (plus a second each for a busy machine).
+    expect(tookMs).toBeLessThan(cases.length * (limits.pageTimeout + 1_000));
+    const working = [0, 2, 12];
     const expected = expectedPages(server(), {
       job: 'download',
       items: working.map((i) => input.items[i] as string),
@@ -134,5 +151,5 @@ export function ioTests(load: Load<IoStrategy>, setup: SetupOptions): void {
       ),
     ).toEqual([]);
     await expectNothingLeftRunning(before);
-  }, 20_000);
+  }, 60_000);
 }

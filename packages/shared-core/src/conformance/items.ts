@@ -1,10 +1,10 @@
 import { assert, expect } from 'vitest';
+import { outcomeKind } from '../results.js';
 import type { Result, TaskEvent } from '../types.js';
 
-/** What became of one item: `ok`, or its error. */
+/** What became of one item: `ok`, or its kind of failure (`timeout (page)`, see `outcomeKind`). */
 export function outcomeOf(result: Result | undefined): string {
-  if (result === undefined) return 'nothing';
-  return result.error ?? 'ok';
+  return result === undefined ? 'nothing' : outcomeKind(result);
 }
 
 /** One item of a test's input: what it is, in words, and the outcome it must end with (or one of several). */

@@ -4,13 +4,16 @@ import {
   addDownloadOptions,
   type DownloadFlags,
   failUsage,
+  inRange,
   limitsFrom,
   oneOf,
   parseCommandLine,
-  positiveInteger,
+  withRange,
 } from '../cli.js';
 import { cpuInput, downloadInput } from '../jobs.js';
-import { setHttpLimits } from '../limits.js';
+import { httpLimits, setHttpLimits } from '../limits.js';
+import { redactUrl } from '../redact.js';
+import { outcomeKind } from '../results.js';
 import { type CpuStrategy, type IoStrategy, runOptions } from '../strategy.js';
 import type {
   BenchJobName,
@@ -20,6 +23,8 @@ import type {
   SetupOptions,
   TaskEvent,
 } from '../types.js';
+import { machineCapacity } from './capacity.js';
+import { countOutcomes, failuresInWords } from './outcomes.js';
 import { loadStrategy, readStrategyPackage } from './packages.js';
 
 /**
@@ -43,13 +48,28 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   const pkg = readStrategyPackage(dir);
   if (!pkg) failUsage(`${dir} is not a strategy package (no "speedup" field in its package.json)`);
 
+  // As many workers as this machine lets this strategy start: threads cost less than processes.
+  const capacity = machineCapacity();
+  const workers = {
+    min: 1,
+    max: pkg.isolation === 'process' ? capacity.processWorkers : capacity.threadWorkers,
+    integer: true,
+  };
+  const concurrency = { min: 1, max: capacity.connections, integer: true };
   const program = new Command(`pnpm --filter ${pkg.packageName} start`)
     .description(pkg.description)
-    .option('--workers <n>', 'pool size, for strategies with a pool', positiveInteger)
+    .option(
+      '--workers <n>',
+      withRange('pool size, for strategies with a pool; at most what this machine allows', workers),
+      inRange(workers),
+    )
     .option(
       '--concurrency <n>',
-      'most tasks in flight, for strategies without a pool',
-      positiveInteger,
+      withRange(
+        'most tasks in flight, for strategies without a pool; at most the open files allowed',
+        concurrency,
+      ),
+      inRange(concurrency),
     );
   const variants = Object.keys(pkg.variants);
   if (variants.length > 0) {
@@ -98,12 +118,15 @@ async function startIo(
     const { results, events, setup, work } = await runOnce(strategy, setupOptions, input);
     for (const { index, worker } of events) {
       const page = results[index] as PageResult;
+      const url = redactUrl(page.url);
       console.log(
         page.error
-          ? `Failed ${page.url}: ${page.error}${page.status ? ` ${page.status}` : ''} [${worker}]`
-          : `Read ${page.bytes} from ${page.url} [${worker}]`,
+          ? `Failed ${url}: ${outcomeKind(page)} [${worker}]`
+          : `Read ${page.bytes} from ${url} [${worker}]`,
       );
     }
+    const outcomes = countOutcomes(results);
+    if (outcomes.failed > 0) console.log(`${failuresInWords(outcomes, httpLimits())}.`);
     console.log(`Set up in ${seconds(setup)} seconds`);
     console.log(`Downloaded ${results.length} in ${seconds(work)} seconds${where}`);
   } finally {

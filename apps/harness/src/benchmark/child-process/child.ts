@@ -45,6 +45,58 @@ const send = (message: ChildMessage) =>
     process.send?.(message, undefined, undefined, () => resolve());
   });
 
+/** How many unfinished items a progress message names. */
+const UNFINISHED_SHOWN = 5;
+
+/**
+ * Tells the harness how a run is going, at most every `PROGRESS_EVERY_MS`, and once more
+ * at the end of a quiet spell, so the last word the harness has is always up to date: when
+ * a run stops making progress, that is what it reports as the tasks the run waits on.
+ */
+function progressReporter(run: number, warmup: boolean, total: number) {
+  const finished = new Uint8Array(total);
+  let done = 0;
+  // Every item below this one has finished.
+  let lowest = 0;
+  // The first word comes after one interval: a short run sends nothing while it works.
+  let lastSent = performance.now();
+  let trailing: NodeJS.Timeout | undefined;
+  const unfinished = () => {
+    while (lowest < total && finished[lowest]) lowest++;
+    const first: number[] = [];
+    for (let index = lowest; index < total && first.length < UNFINISHED_SHOWN; index++) {
+      if (!finished[index]) first.push(index);
+    }
+    return first;
+  };
+  const sendNow = () => {
+    trailing = undefined;
+    lastSent = performance.now();
+    process.send?.({
+      type: 'progress',
+      run,
+      warmup,
+      done,
+      total,
+      unfinished: unfinished(),
+    } satisfies ChildMessage);
+  };
+  return {
+    finish(index: number) {
+      if (finished[index]) return;
+      finished[index] = 1;
+      done++;
+      const wait = lastSent + PROGRESS_EVERY_MS - performance.now();
+      if (wait <= 0) sendNow();
+      else trailing ??= setTimeout(sendNow, wait);
+    },
+    stop() {
+      clearTimeout(trailing);
+      trailing = undefined;
+    },
+  };
+}
+
 async function measureRun(
   runner: Runner<IoInput | CpuInput, Result>,
   input: IoInput | CpuInput,
@@ -53,20 +105,10 @@ async function measureRun(
 ): Promise<RunRecord> {
   const events: TaskEvent[] = [];
   const total = input.items.length;
-  let lastProgress = performance.now();
+  const progress = progressReporter(run, warmup, total);
   const onTask = (event: TaskEvent) => {
     events.push(event);
-    const now = performance.now();
-    if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
-      process.send?.({
-        type: 'progress',
-        run,
-        warmup,
-        done: events.length,
-        total,
-      } satisfies ChildMessage);
-    }
+    progress.finish(event.index);
   };
 
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -76,14 +118,23 @@ async function measureRun(
   const childrenBefore = childTimes();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const results = await runner.run(input, { onTask, signal: stopped.signal });
+  const results = await runner
+    .run(input, { onTask, signal: stopped.signal })
+    .finally(() => progress.stop());
   const workMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   // A run that blocked the loop is only recorded once the loop's timer gets to fire.
   await sleep(LOOP_RESOLUTION_MS * 2);
   loop.disable();
   const children = childTimesBetween(childrenBefore, childTimes());
-  process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies ChildMessage);
+  process.send?.({
+    type: 'progress',
+    run,
+    warmup,
+    done: total,
+    total,
+    unfinished: [],
+  } satisfies ChildMessage);
 
   return {
     warmup,

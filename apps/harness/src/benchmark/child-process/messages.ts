@@ -32,18 +32,24 @@ export interface RunRecord {
   readonly systemMs: number;
   readonly loopDelay: LoopDelay;
   readonly results: Result[];
+  /** Emptied by the harness for runs it will never draw, so a long row does not hold them all. */
   readonly events: TaskEvent[];
+  /** Set by the harness when it emptied `events`. */
+  readonly eventsDropped?: boolean;
 }
 
 export interface MeasureReport {
   /** Time to set the strategy up (start pools, create sessions), in milliseconds. */
   readonly setupMs: number;
-  readonly closeMs: number;
+  /** Unknown when interrupted: the strategy was stopped, not closed. */
+  readonly closeMs?: number;
   /** Tasks the strategy runs at once, as it declares. */
   readonly concurrency: number;
   readonly runs: RunRecord[];
-  /** Peak resident memory of the measuring process plus its child processes, in bytes. */
-  readonly peakMemoryBytes: number;
+  /** Peak resident memory of the measuring process plus its child processes, in bytes; unknown when interrupted. */
+  readonly peakMemoryBytes?: number;
+  /** Ctrl-C stopped it before its plan was done: `runs` are those it finished. */
+  readonly interrupted?: boolean;
 }
 
 /** Why a measurement has no result when `pnpm bench` was interrupted. */
@@ -71,6 +77,11 @@ export type ChildMessage =
       /** Tasks finished in this run, of `total`. */
       readonly done: number;
       readonly total: number;
+      /**
+       * The first few items of the input not finished yet, by position: what the run is
+       * waiting on, when it seems stuck. Few, so a message stays small at any input size.
+       */
+      readonly unfinished: readonly number[];
     }
   | { readonly type: 'ready'; readonly setupMs: number; readonly concurrency: number }
   | { readonly type: 'ran'; readonly record: RunRecord }
