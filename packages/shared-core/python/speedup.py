@@ -61,6 +61,7 @@ class Limits(NamedTuple):
     connect: float
     headers: float
     body: float
+    page: float
     max_bytes: int
 
 
@@ -71,6 +72,7 @@ def _limits():
         "connectTimeout": 10_000,
         "headersTimeout": 30_000,
         "bodyTimeout": 30_000,
+        "pageTimeout": 60_000,
         "maxBytes": 10 * 1024 * 1024,
         **json.loads(os.environ.get("SPEEDUP_HTTP_LIMITS") or "{}"),
     }
@@ -78,6 +80,7 @@ def _limits():
         given["connectTimeout"] / 1000,
         given["headersTimeout"] / 1000,
         given["bodyTimeout"] / 1000,
+        given["pageTimeout"] / 1000,
         int(given["maxBytes"]),
     )
 
@@ -242,9 +245,11 @@ def jobs(functions, *, concurrency):
 
 
 class _PageFailure(Exception):
-    def __init__(self, kind):
+    def __init__(self, kind, phase=None):
         super().__init__(kind)
         self.kind = kind
+        # With kind "timeout": which limit ran out (connect, headers, body or page).
+        self.phase = phase
 
 
 def _page(url, status, size, sha256):
@@ -258,8 +263,10 @@ def _describe(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _failed_page(url, kind, error=None):
+def _failed_page(url, kind, error=None, phase=None):
     page = {"url": str(url), "status": 0, "bytes": 0, "sha256": "", "error": kind}
+    if kind == "timeout":
+        page["timeout"] = phase
     if kind == "failed" and error is not None:
         page["detail"] = _describe(error)
     return page
@@ -278,7 +285,7 @@ def _causes(error):
         pending += [getattr(current, name, None) for name in ("reason", "os_error")]
 
 
-def _kind_of(error, timeouts, resets):
+def _kind_of(error, timeouts, resets, shorts=()):
     """The PageError kind shared-core's downloadPage would give the same failure."""
     causes = list(_causes(error))
     for cause in causes:
@@ -290,6 +297,9 @@ def _kind_of(error, timeouts, resets):
         return "refused"
     if any(isinstance(cause, timeouts) for cause in causes):
         return "timeout"
+    # A body that ended cleanly before its Content-Length, told apart from a reset.
+    if any(isinstance(cause, shorts) for cause in causes):
+        return "short_body"
     if errnos & {errno.ECONNRESET, errno.EPIPE} or any(isinstance(c, resets) for c in causes):
         return "reset"
     return "failed"
@@ -305,29 +315,43 @@ def _download_with_requests(session, url):
     import requests
     import urllib3
 
+    # The page's deadline, from the first connect to the last byte, redirects included.
+    # requests cannot be interrupted mid-wait, so every wait on the socket is cut to the
+    # time left, and a wait cut short by the deadline is the page's timeout.
+    deadline = time.monotonic() + limits.page
+    left = lambda limit: max(0.001, min(limit, deadline - time.monotonic()))  # noqa: E731
+    phase = "connect"
     target = url
     try:
         for _ in range(MAX_REDIRECTS + 1):
             # requests has one read timeout, for every wait on the socket: the head's
             # limit until the head is in, then the body's.
-            timeout = (limits.connect, limits.headers)
+            phase = "headers"
+            timeout = (left(limits.connect), left(limits.headers))
             request = session.get(target, stream=True, allow_redirects=False, timeout=timeout)
             with request as response:
                 location = response.headers.get("location")
                 if 300 <= response.status_code < 400 and location:
                     target = urljoin(target, location)
                     continue
+                phase = "body"
                 sock = getattr(response.raw.connection, "sock", None)
-                if sock is not None:
-                    sock.settimeout(limits.body)
                 size, digest = 0, hashlib.sha256()
-                for chunk in response.iter_content(CHUNK_BYTES):
+                chunks = response.iter_content(CHUNK_BYTES)
+                while True:
+                    if sock is not None:
+                        sock.settimeout(left(limits.body))
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    if time.monotonic() >= deadline:
+                        raise _PageFailure("timeout", "page")
                     size += len(chunk)
                     if size > limits.max_bytes:
                         raise _PageFailure("too_large")
                     digest.update(chunk)
                 if _announced_more(response.headers, size):
-                    raise _PageFailure("reset")
+                    raise _PageFailure("short_body")
                 return _page(url, response.status_code, size, digest.hexdigest())
         raise _PageFailure("too_many_redirects")
     except Exception as error:
@@ -337,46 +361,70 @@ def _download_with_requests(session, url):
             resets=(
                 requests.exceptions.ChunkedEncodingError,
                 urllib3.exceptions.ProtocolError,
-                http.client.IncompleteRead,
                 ConnectionResetError,
                 BrokenPipeError,
             ),
+            shorts=(http.client.IncompleteRead, urllib3.exceptions.IncompleteRead),
         )
-        return _failed_page(url, kind, error)
+        if kind == "timeout":
+            failure = next((c for c in _causes(error) if isinstance(c, _PageFailure)), None)
+            if failure is not None:
+                phase = failure.phase
+            elif time.monotonic() >= deadline - 0.001:
+                phase = "page"
+            elif any(isinstance(c, requests.exceptions.ConnectTimeout) for c in _causes(error)):
+                phase = "connect"
+        return _failed_page(url, kind, error, phase)
 
 
 async def _download_with_aiohttp(session, url):
     import aiohttp
 
     loop = asyncio.get_running_loop()
+    phase = "headers"
+    announced = False
     target = url
+    # The page's deadline, from the first connect to the last byte, redirects included.
+    page = asyncio.timeout(limits.page)
     try:
-        for _ in range(MAX_REDIRECTS + 1):
-            # The head must arrive within its limit; then the deadline moves on with
-            # every chunk of the body, so only a gap between chunks can time it out.
-            async with asyncio.timeout(limits.headers) as deadline:
-                timeout = aiohttp.ClientTimeout(total=None, sock_connect=limits.connect)
-                async with session.get(target, allow_redirects=False, timeout=timeout) as response:
-                    location = response.headers.get("Location")
-                    if 300 <= response.status < 400 and location:
-                        target = urljoin(target, location)
-                        continue
-                    size, digest = 0, hashlib.sha256()
-                    deadline.reschedule(loop.time() + limits.body)
-                    async for chunk in response.content.iter_any():
+        async with page:
+            for _ in range(MAX_REDIRECTS + 1):
+                # The head must arrive within its limit; then the deadline moves on with
+                # every chunk of the body, so only a gap between chunks can time it out.
+                phase = "headers"
+                async with asyncio.timeout(limits.headers) as deadline:
+                    timeout = aiohttp.ClientTimeout(total=None, sock_connect=limits.connect)
+                    async with session.get(target, allow_redirects=False, timeout=timeout) as response:
+                        location = response.headers.get("Location")
+                        if 300 <= response.status < 400 and location:
+                            target = urljoin(target, location)
+                            continue
+                        phase = "body"
+                        headers = response.headers
+                        announced = "content-length" in headers and "content-encoding" not in headers
+                        size, digest = 0, hashlib.sha256()
                         deadline.reschedule(loop.time() + limits.body)
-                        size += len(chunk)
-                        if size > limits.max_bytes:
-                            raise _PageFailure("too_large")
-                        digest.update(chunk)
-                    if _announced_more(response.headers, size):
-                        raise _PageFailure("reset")
-                    return _page(url, response.status, size, digest.hexdigest())
-        raise _PageFailure("too_many_redirects")
+                        async for chunk in response.content.iter_any():
+                            deadline.reschedule(loop.time() + limits.body)
+                            size += len(chunk)
+                            if size > limits.max_bytes:
+                                raise _PageFailure("too_large")
+                            digest.update(chunk)
+                        if _announced_more(response.headers, size):
+                            raise _PageFailure("short_body")
+                        return _page(url, response.status, size, digest.hexdigest())
+            raise _PageFailure("too_many_redirects")
     except Exception as error:
-        kind = _kind_of(
+        causes = list(_causes(error))
+        # aiohttp calls a body cut short a payload error, whatever cut it: with a length
+        # announced and no reset seen, the connection closed before the body was complete.
+        reset = any(getattr(c, "errno", None) == errno.ECONNRESET for c in causes)
+        short = announced and not reset and any(
+            isinstance(c, aiohttp.ClientPayloadError) for c in causes
+        )
+        kind = "short_body" if short else _kind_of(
             error,
-            timeouts=(TimeoutError, asyncio.TimeoutError),
+            timeouts=(TimeoutError, asyncio.TimeoutError, aiohttp.ServerTimeoutError),
             resets=(
                 aiohttp.ClientPayloadError,
                 aiohttp.ServerDisconnectedError,
@@ -384,7 +432,14 @@ async def _download_with_aiohttp(session, url):
                 BrokenPipeError,
             ),
         )
-        return _failed_page(url, kind, error)
+        if kind == "timeout":
+            if page.expired():
+                phase = "page"
+            elif any(
+                isinstance(c, aiohttp.ServerTimeoutError) and "onnect" in str(c) for c in causes
+            ):
+                phase = "connect"
+        return _failed_page(url, kind, error, phase)
 
 
 def download_page(session, url):
