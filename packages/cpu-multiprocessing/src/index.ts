@@ -11,7 +11,7 @@ export default defineStrategy({
   workload: 'cpu',
   model: 'processes',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'process',
@@ -20,8 +20,9 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Like `pool.map(cpu_bound, numbers)`: every item goes to the pool at once.
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
-      close: () => pool.terminate(),
+      run: ({ job, items }, options) =>
+        mapOnPool(pool, job, items, options, crashedComputation, { batch }),
+      close: () => pool.close(),
     };
   },
 });

@@ -12,7 +12,7 @@ export default defineStrategy({
   workload: 'cpu',
   model: 'threads',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'thread',
@@ -21,8 +21,9 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Every item goes to the pool at once; each thread takes the next as soon as it is free.
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
-      close: () => pool.terminate(),
+      run: ({ job, items }, options) =>
+        mapOnPool(pool, job, items, options, crashedComputation, { batch }),
+      close: () => pool.close(),
     };
   },
 });

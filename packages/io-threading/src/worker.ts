@@ -1,8 +1,8 @@
 import {
   closeSessionOfThisWorker,
   downloadPage,
+  poolTask,
   sessionForThisWorker,
-  timed,
 } from '@speedup/shared-core';
 import workerpool from 'workerpool';
 
@@ -12,7 +12,7 @@ import workerpool from 'workerpool';
 // use and reuses it for every later page: the article's thread-local session.
 workerpool.worker(
   {
-    download: (url: string) => timed(async () => downloadPage(await sessionForThisWorker(), url)),
+    download: poolTask(async (url: string) => downloadPage(await sessionForThisWorker(), url)),
   },
   { onTerminate: closeSessionOfThisWorker },
 );

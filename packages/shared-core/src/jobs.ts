@@ -1,7 +1,8 @@
 import { crash } from './crash.js';
 import { fib, MAX_SUM_OF_SQUARES_N, sumOfSquares } from './kernels.js';
+import { poolTask } from './pools/worker.js';
 import { failedComputation } from './results.js';
-import { type Timed, timed } from './tasks.js';
+import type { Timed } from './tasks.js';
 import type { BenchJobName, CpuInput, CpuJobName, CpuResult, IoInput, Workload } from './types.js';
 
 /**
@@ -90,9 +91,10 @@ export function compute(job: CpuJobName, n: number): CpuResult {
 }
 
 /**
- * The methods a CPU worker serves: every CPU job, timed where it runs. A worker file
- * is then one line: `workerpool.worker(cpuTasks)`.
+ * The tasks a CPU worker serves, one per CPU job, each taking a batch of items (see
+ * `poolTask`). A worker file is then one line: `workerpool.worker(cpuTasks)`, or
+ * `export default taskHandler(cpuTasks)` for piscina and tinypool.
  */
 export const cpuTasks = Object.fromEntries(
-  cpuJobNames.map((job) => [job, (n: number) => timed(() => compute(job, n))]),
-) as Record<CpuJobName, (n: number) => Promise<Timed<CpuResult>>>;
+  cpuJobNames.map((job) => [job, poolTask((n: number) => compute(job, n))]),
+) as Record<CpuJobName, (items: readonly number[]) => Promise<Timed<CpuResult>[]>>;

@@ -12,9 +12,12 @@ export function clock(): number {
   return performance.timeOrigin + performance.now();
 }
 
+// Fixed for the life of a thread; built once, not once per task.
+const thisWorker = isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
+
 /** Who is running this code: `thread 3` inside a worker thread, `pid 4242` on a process's main thread. */
 export function workerLabel(): string {
-  return isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
+  return thisWorker;
 }
 
 /** The worker of a task whose worker died before answering for it: the task has no span of its own. */

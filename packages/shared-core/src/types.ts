@@ -111,6 +111,11 @@ export interface SetupOptions {
   readonly concurrency?: number;
   /** One of the variants the package declares in package.json; the plain strategy when absent. */
   readonly variant?: string;
+  /**
+   * Items handed to a worker in one message, for strategies with a pool: Python's
+   * `chunksize`. 1 when absent. Strategies without a pool ignore it.
+   */
+  readonly batch?: number;
 }
 
 /** What every call of `Runner.run` is given: the harness and the conformance suite always pass both. */
