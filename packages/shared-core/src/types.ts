@@ -23,8 +23,11 @@ export type Model = 'sequential' | 'threads' | 'async' | 'processes' | (string &
 export type Isolation = 'none' | 'thread' | 'process';
 
 export type IoJobName = 'download';
-/** CPU jobs: the two `pnpm bench` runs, and `crash`, which fault tests run. */
-export type CpuJobName = 'sum-of-squares' | 'fib' | 'crash';
+/**
+ * CPU jobs: the article's two, `many-small` (a hundred thousand tiny tasks, to show what
+ * handing a task to a worker costs), and `crash`, which fault tests run.
+ */
+export type CpuJobName = 'sum-of-squares' | 'fib' | 'many-small' | 'crash';
 export type JobName = IoJobName | CpuJobName;
 /** The jobs `pnpm bench` runs. */
 export type BenchJobName = Exclude<JobName, 'crash'>;
