@@ -33,11 +33,15 @@ type CpuBenchJob = Exclude<BenchJobName, 'download'>;
 interface StartOptions extends Partial<DownloadFlags> {
   workers?: number;
   concurrency?: number;
+  batch?: number;
   variant?: string;
   job: CpuBenchJob[];
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** Items of a CPU job printed one per line, as the article's scripts print them. */
+const SHOWN_ITEMS = 100;
 
 export async function startStandalone(argv: readonly string[], dir = process.cwd()): Promise<void> {
   const pkg = readStrategyPackage(dir);
@@ -49,6 +53,11 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
     .option(
       '--concurrency <n>',
       'most tasks in flight, for strategies without a pool',
+      positiveInteger,
+    )
+    .option(
+      '--batch <n>',
+      "items a pool hands a worker at once, Python's chunksize (default 1)",
       positiveInteger,
     );
   const variants = Object.keys(pkg.variants);
@@ -63,8 +72,8 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   else {
     program.option(
       '--job <job>',
-      'CPU jobs, comma-separated: sum-of-squares, fib',
-      oneOf<CpuBenchJob>(['sum-of-squares', 'fib']),
+      'CPU jobs, comma-separated: sum-of-squares, fib, many-small',
+      oneOf<CpuBenchJob>(['sum-of-squares', 'fib', 'many-small']),
       ['sum-of-squares'],
     );
   }
@@ -74,6 +83,7 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   const setupOptions: SetupOptions = {
     workers: options.workers,
     concurrency: options.concurrency,
+    batch: options.batch,
     variant: options.variant,
   };
 
@@ -117,10 +127,12 @@ async function startCpu(
   job: CpuBenchJob,
 ): Promise<void> {
   const { results, events, setup, work } = await runOnce(strategy, setupOptions, cpuInput(job));
-  for (const { index, worker } of events) {
+  // many-small's hundred thousand lines would bury the rest: its first few stand for them.
+  for (const { index, worker } of events.slice(0, SHOWN_ITEMS)) {
     const { input, value } = results[index] as CpuResult;
     console.log(`${job}(${input}) = ${value} [${worker}]`);
   }
+  if (events.length > SHOWN_ITEMS) console.log(`… and ${events.length - SHOWN_ITEMS} more`);
   if (job === 'sum-of-squares') {
     console.log(`Total ${results.reduce((total, { value }) => total + BigInt(value), 0n)}`);
   }
