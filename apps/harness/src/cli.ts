@@ -49,7 +49,8 @@ try {
     process.stderr.write(`report: ${await writeReport(result, options.report)}\n`);
   // 130 is what a shell reports for a program stopped by Ctrl-C.
   const failed =
-    result.rows.some((row) => !row.ok) || changes.some((change) => change.failsThreshold);
+    [...result.rows, ...(result.floors ?? [])].some((row) => !row.ok) ||
+    changes.some((change) => change.failsThreshold);
   process.exitCode = stopped.signal.aborted ? 130 : failed ? 1 : 0;
 } catch (error) {
   progress.clear();

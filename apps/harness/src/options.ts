@@ -16,7 +16,7 @@ import {
 import { Command, InvalidArgumentError } from 'commander';
 
 /** Settings a sweep can vary, each a number. */
-export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages';
+export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages' | 'batch';
 
 export interface Sweep {
   readonly parameter: SweepParameter;
@@ -28,6 +28,10 @@ export interface BenchOptions {
   readonly only?: readonly string[];
   /** Opt-in lanes whose strategies are added to the selection (`--python` adds `python`). */
   readonly lanes?: readonly string[];
+  /** Adds every variant of the selected strategies (`cpu-threading:piscina`, …). */
+  readonly variants?: boolean;
+  /** Adds the floor row to the download job: a bare HTTP client, measured like a strategy. */
+  readonly floor?: boolean;
   readonly workload?: Workload;
   readonly jobs?: readonly BenchJobName[];
   /** Measured runs per strategy and job: at least this many, more while under `minTime`. */
@@ -61,6 +65,8 @@ export interface BenchOptions {
   readonly limits: Partial<HttpLimits>;
   readonly workers?: number;
   readonly concurrency?: number;
+  /** Items a pool hands a worker at once (Python's `chunksize`); each strategy's own when undefined (1). */
+  readonly batch?: number;
   /** Measure the strategies of a job in turns, a run each, rather than one after another (the default). */
   readonly interleave: boolean;
   /** Run everything once per value of one setting. */
@@ -100,6 +106,7 @@ const sweepParameters: Record<SweepParameter, (value: string) => number> = {
   pages: positiveInteger,
   latency: nonNegativeNumber,
   size: positiveNumber,
+  batch: positiveInteger,
 };
 
 /** `workers=1,2,5,10`: one setting and the values to run it at, in the order given. */
@@ -186,6 +193,19 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       positiveInteger,
     )
     .option('--concurrency <n>', 'in-flight limit for strategies without a pool', positiveInteger)
+    .option(
+      '--batch <n>',
+      "items a pool hands a worker at once, Python's chunksize (default 1)",
+      positiveInteger,
+    )
+    .option(
+      '--variants',
+      'add every variant of the selected strategies (cpu-threading:piscina, …) to the run',
+    )
+    .option(
+      '--floor',
+      'add a floor row to the download job: a bare undici client, measured and diffed like a strategy, beside io-asyncio',
+    )
     .option(
       '--interleave',
       'measure the strategies of a job taking turns, a run each, in a seeded shuffled order, so a machine whose speed drifts treats them alike (the default)',

@@ -90,6 +90,44 @@ describe('planBench', () => {
     ]);
   });
 
+  it('adds every variant of the selected strategies with --variants, after the plain ones', () => {
+    const labelsOf = (overrides: Partial<BenchOptions>) =>
+      planBench(found, options({ jobs: ['fib'], variants: true, ...overrides }))[0]?.contenders.map(
+        (c) => c.label,
+      );
+    expect(labelsOf({})).toEqual([
+      'cpu-sync',
+      'cpu-asyncio',
+      'cpu-threading',
+      'cpu-asyncio:await-per-call',
+    ]);
+    expect(labelsOf({ only: ['cpu-threading'] })).toEqual(['cpu-sync', 'cpu-threading']);
+    expect(labelsOf({ only: ['cpu-asyncio:await-per-call'] })).toEqual([
+      'cpu-sync',
+      'cpu-asyncio:await-per-call',
+    ]);
+  });
+
+  it('runs many-small only when --job names it', () => {
+    expect(planBench(found, options()).map((job) => job.job)).not.toContain('many-small');
+    expect(
+      planBench(found, options({ jobs: ['many-small'] })).map((job) => [
+        job.job,
+        job.contenders.map((c) => c.label),
+      ]),
+    ).toEqual([['many-small', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']]]);
+  });
+
+  it('adds the floor to the download job with --floor, last, and to no other job', () => {
+    const plan = planBench(found, options({ floor: true }));
+    expect(plan.map((job) => [job.job, job.contenders.map((c) => c.label)])).toEqual([
+      ['download', ['io-sync', 'io-threading', 'floor (bare client)']],
+      ['sum-of-squares', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
+      ['fib', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
+    ]);
+    expect(plan[0]?.contenders.at(-1)?.floor).toBe(true);
+  });
+
   it('names an unknown variant and lists the ones the strategy has', () => {
     expect(() => planBench(found, options({ only: ['cpu-asyncio:await-more'] }))).toThrow(
       "unknown variant 'await-more' of cpu-asyncio (its variants: await-per-call)",

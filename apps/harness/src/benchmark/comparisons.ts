@@ -34,6 +34,27 @@ function timeInterval(times: readonly number[]): Interval | undefined {
   });
 }
 
+/**
+ * What each item cost beyond the bound, in microseconds: (time − bound) ÷ items, for the
+ * row's typical time and the ends of its interval. A bound known only to an interval
+ * (the reference's time ÷ workers) widens it: each end takes the bound's opposite end,
+ * so the interval is conservative.
+ */
+function overheadPerItem(
+  measuredMs: number,
+  time: Interval | undefined,
+  boundMs: number,
+  bound: Interval | undefined,
+  items: number,
+): { us: number; ci95: Interval | undefined } {
+  const perItemUs = (ms: number, boundAt: number) => ((ms - boundAt) / items) * 1000;
+  const [boundLow, boundHigh] = bound ?? [boundMs, boundMs];
+  return {
+    us: perItemUs(measuredMs, boundMs),
+    ci95: time && [perItemUs(time[0], boundHigh), perItemUs(time[1], boundLow)],
+  };
+}
+
 /** Adds the figures that compare a row with its job's reference, the machine and the I/O bound. */
 export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const { reference, cores, ceiling, latencyMs, items } = baseline;
@@ -47,8 +68,23 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   if (row.workload === 'cpu') {
     const workers = Math.min(row.concurrency, cores);
     const possible = ceiling === undefined ? undefined : ceilingFor(workers, cores, ceiling);
+    // The bound of a CPU row: the reference's time shared out evenly between the workers
+    // that can compute at once, with nothing lost to handing tasks over.
+    const referenceTime = reference && timeInterval(reference.timesMs);
+    const overhead =
+      reference?.summary && !row.reference && reference !== row
+        ? overheadPerItem(
+            measured,
+            timeInterval(row.timesMs),
+            reference.summary.median / workers,
+            referenceTime && scaled(referenceTime, workers),
+            items,
+          )
+        : undefined;
     return {
       ...row,
+      overheadPerTaskUs: overhead?.us,
+      overheadPerTaskCi95: overhead?.ci95,
       speedup,
       speedupCi95,
       efficiency: speedup === undefined ? undefined : speedup / workers,
@@ -62,6 +98,7 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const inFlight = Math.min(row.concurrency, items);
   const boundMs = Math.ceil(items / inFlight) * latencyMs;
   const time = timeInterval(row.timesMs);
+  const overhead = overheadPerItem(measured, time, boundMs, undefined, items);
   return {
     ...row,
     speedup,
@@ -69,6 +106,7 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
     boundMs,
     efficiency: boundMs / measured,
     efficiencyCi95: time && [boundMs / time[1], boundMs / time[0]],
-    overheadPerPageUs: ((measured - boundMs) / items) * 1000,
+    overheadPerPageUs: overhead.us,
+    overheadPerPageCi95: overhead.ci95,
   };
 }

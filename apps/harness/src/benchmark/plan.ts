@@ -1,5 +1,6 @@
 import { type BenchJobName, jobs } from '@speedup/shared-core';
 import type { StrategyPackage } from '@speedup/shared-core/harness';
+import { FLOOR_LABEL } from '@speedup/shared-core/harness';
 import type { BenchOptions } from '../options.js';
 
 /** A strategy package, run plainly or as one of the variants it declares. */
@@ -8,7 +9,32 @@ export interface Contender {
   readonly variant?: string;
   /** `cpu-asyncio`, or `cpu-asyncio:await-per-call` for a variant. */
   readonly label: string;
+  /** The floor of the download job: no strategy, a bare client measured like one (`--floor`). */
+  readonly floor?: true;
 }
+
+/**
+ * The floor row's stand-in for a package: it is measured, diffed and tabled like a
+ * strategy, but it is shared-core's bare client (harness/floor.ts), not a package a
+ * reader would copy, and it takes part in no verdict.
+ */
+export const floorContender: Contender = {
+  pkg: {
+    name: FLOOR_LABEL,
+    packageName: FLOOR_LABEL,
+    description:
+      'a bare undici client: every page requested at once on one session, each body hashed, nothing else',
+    dir: '',
+    entry: '',
+    workload: 'io',
+    model: 'floor',
+    isolation: 'none',
+    reference: false,
+    variants: {},
+  },
+  label: FLOOR_LABEL,
+  floor: true,
+};
 
 /**
  * One job and the strategies that run it, reference first. The reference is always
@@ -29,19 +55,34 @@ const plain = (pkg: StrategyPackage): Contender => ({ pkg, label: pkg.name });
 /**
  * What `--only` names: `name` for a strategy, `name:variant` for one of its variants.
  * Without `--only`, every strategy runs plainly but those of an opt-in lane; variants run
- * only when named. A lane's flag adds its strategies to either.
+ * only when named, or all of them, for every selected strategy, with `--variants`. A
+ * lane's flag adds its strategies to either.
  */
 function selectContenders(
   found: readonly StrategyPackage[],
   only: readonly string[] | undefined,
   lanes: readonly string[] = [],
+  allVariants = false,
 ): Contender[] {
   const named = only ? namedContenders(found, only) : found.filter((pkg) => !pkg.optIn).map(plain);
   const laned = found
     .filter((pkg) => pkg.optIn !== undefined && lanes.includes(pkg.optIn))
     .map(plain)
     .filter((contender) => !named.some((each) => each.label === contender.label));
-  return [...named, ...laned];
+  const selected = [...named, ...laned];
+  if (!allVariants) return selected;
+  const packages = [...new Set(selected.map(({ pkg }) => pkg))];
+  const variants = packages.flatMap((pkg) =>
+    Object.keys(pkg.variants).map((variant) => ({
+      pkg,
+      variant,
+      label: `${pkg.name}:${variant}`,
+    })),
+  );
+  return [
+    ...selected,
+    ...variants.filter((variant) => !selected.some((each) => each.label === variant.label)),
+  ];
 }
 
 function namedContenders(found: readonly StrategyPackage[], only: readonly string[]): Contender[] {
@@ -70,13 +111,13 @@ function namedContenders(found: readonly StrategyPackage[], only: readonly strin
  * problem when the selection is empty or names something that does not exist.
  */
 export function planBench(found: readonly StrategyPackage[], options: BenchOptions): PlannedJob[] {
-  const selected = selectContenders(found, options.only, options.lanes).filter(
+  const selected = selectContenders(found, options.only, options.lanes, options.variants).filter(
     ({ pkg }) => !options.workload || pkg.workload === options.workload,
   );
 
   const planned: PlannedJob[] = [];
-  for (const { name: job, workload } of jobs) {
-    if (options.jobs && !options.jobs.includes(job)) continue;
+  for (const { name: job, workload, onlyWhenNamed } of jobs) {
+    if (options.jobs ? !options.jobs.includes(job) : onlyWhenNamed) continue;
     if (options.workload && options.workload !== workload) continue;
     const contenders = selected.filter(({ pkg }) => pkg.workload === workload);
     if (contenders.length === 0) continue;
@@ -88,10 +129,15 @@ export function planBench(found: readonly StrategyPackage[], options: BenchOptio
     }
     const isReference = (contender: Contender) =>
       contender.pkg === reference && contender.variant === undefined;
+    const floor = job === 'download' && options.floor ? [floorContender] : [];
     planned.push({
       job,
       reference,
-      contenders: [plain(reference), ...contenders.filter((contender) => !isReference(contender))],
+      contenders: [
+        plain(reference),
+        ...contenders.filter((contender) => !isReference(contender)),
+        ...floor,
+      ],
     });
   }
   if (planned.length === 0)

@@ -46,7 +46,7 @@ export interface BenchHooks {
 }
 
 /** Sweeps of these leave the sequential reference unchanged: it is measured once. */
-const REFERENCE_IGNORES = new Set(['workers', 'concurrency']);
+const REFERENCE_IGNORES = new Set(['workers', 'concurrency', 'batch']);
 
 function inputFor(
   job: BenchJobName,
@@ -127,6 +127,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       ? { pages: String(input.items.length) }
       : { size: String(options.size) }),
     ...(latencyMs !== undefined && job === 'download' ? { latency: String(latencyMs) } : {}),
+    ...(options.batch !== undefined ? { batch: String(options.batch) } : {}),
     ...sweepValue,
   });
   // The server counts connections itself: reset before each run, read after it. Only the
@@ -136,10 +137,16 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {};
-  const request = ({ pkg, variant }: Contender): SetupRequest => ({
+  const request = ({ pkg, variant, floor }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
+    ...(floor && { floor }),
     input,
-    setup: { workers: options.workers, concurrency: options.concurrency, variant },
+    setup: {
+      workers: options.workers,
+      concurrency: options.concurrency,
+      batch: options.batch,
+      variant,
+    },
   });
   const sockets = new Map<Contender, { connections: number; peakSockets: number }>();
   const measureOptions = (contender: Contender): MeasureOptions => {
@@ -180,7 +187,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
   const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
-    if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
+    if (outcome instanceof Error) {
+      const failed = failedRow(contender, job, outcome, parametersOf());
+      return contender.floor ? { ...failed, floor: true } : failed;
+    }
     const measured = { ...outcome, sockets: sockets.get(contender) };
     if (isReference(contender)) expected ??= remember(outcome.runs[0]?.results);
     if (!expected) {
@@ -188,6 +198,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       return failedRow(contender, job, why, parametersOf(outcome));
     }
     const row = rowFrom(contender, job, measured, expected, parametersOf(outcome));
+    if (contender.floor) return { ...row, floor: true };
     return isReference(contender) ? { ...row, reference: true } : row;
   };
   const described = describeInput(job, options);
@@ -304,7 +315,8 @@ export async function runBench(
     await server?.close();
   }
   return {
-    rows,
+    rows: rows.filter((row) => !row.floor),
+    floors: rows.filter((row) => row.floor),
     options,
     cores,
     parallelCeiling: ceiling,

@@ -50,6 +50,10 @@ export interface JsonRecord {
   /** I/O: best possible seconds for this concurrency and latency. */
   readonly bound: number | null;
   readonly overhead_per_page: number | null;
+  readonly overhead_per_page_ci95: [number, number] | null;
+  /** CPU: seconds per task beyond the reference's time ÷ workers: what handing a task over costs. */
+  readonly overhead_per_task: number | null;
+  readonly overhead_per_task_ci95: [number, number] | null;
   /** Seconds, worst p99 of the measuring thread's event-loop delay. */
   readonly loop_delay_p99: number | null;
   readonly peak_memory: number | null;
@@ -66,6 +70,11 @@ const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000
 const orNull = <T>(value: T | undefined) => (value === undefined ? null : value);
 const interval = (bounds: readonly [number, number] | undefined): [number, number] | null =>
   bounds ? [bounds[0], bounds[1]] : null;
+
+const microsecondsAsSeconds = (us: number | undefined) => (us === undefined ? null : us / 1e6);
+const microsecondIntervalAsSeconds = (
+  bounds: readonly [number, number] | undefined,
+): [number, number] | null => (bounds ? [bounds[0] / 1e6, bounds[1] / 1e6] : null);
 
 export function toJsonRecord(row: BenchRow): JsonRecord {
   return {
@@ -97,7 +106,10 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     of_ceiling: orNull(row.ofCeiling),
     of_ceiling_ci95: interval(row.ofCeilingCi95),
     bound: seconds(row.boundMs),
-    overhead_per_page: row.overheadPerPageUs === undefined ? null : row.overheadPerPageUs / 1e6,
+    overhead_per_page: microsecondsAsSeconds(row.overheadPerPageUs),
+    overhead_per_page_ci95: microsecondIntervalAsSeconds(row.overheadPerPageCi95),
+    overhead_per_task: microsecondsAsSeconds(row.overheadPerTaskUs),
+    overhead_per_task_ci95: microsecondIntervalAsSeconds(row.overheadPerTaskCi95),
     loop_delay_p99: seconds(row.loopDelayP99Ms),
     peak_memory: orNull(row.peakMemoryBytes),
     connections: orNull(row.connections),
@@ -145,6 +157,9 @@ export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
 export async function exportJson(result: BenchResult, file: string): Promise<void> {
   const document = {
     results: result.rows.map(toJsonRecord),
+    // `--floor`: the bare client's rows, apart, so that nothing reading `results` takes
+    // them for strategies.
+    floors: (result.floors ?? []).map(toJsonRecord),
     verdicts: judge(result).map(toJsonVerdict),
     machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
     sweep: orNull(result.sweep),

@@ -7,7 +7,7 @@ import {
   duration,
   fractionWithInterval,
   megabytes,
-  microseconds,
+  microsecondsWithInterval,
   ratioWithInterval,
 } from './format.js';
 import { type Paint, painter } from './paint.js';
@@ -64,7 +64,10 @@ export const ioColumns: Column[] = [
   common.speedup,
   { header: 'bound', cell: (row) => duration(row.boundMs) },
   common.efficiency,
-  { header: 'per page', cell: (row) => microseconds(row.overheadPerPageUs) },
+  {
+    header: 'per page',
+    cell: (row) => microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95),
+  },
   common.result,
 ];
 
@@ -85,6 +88,10 @@ export const cpuColumns: Column[] = [
   {
     header: 'of ceiling',
     cell: (row) => fractionWithInterval(row.ofCeiling, row.ofCeilingCi95),
+  },
+  {
+    header: 'per task',
+    cell: (row) => microsecondsWithInterval(row.overheadPerTaskUs, row.overheadPerTaskCi95),
   },
   common.loop,
   common.result,
@@ -153,12 +160,12 @@ function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string)
   return lines;
 }
 
-/** One section per workload that ran: its rows and its columns. */
+/** One section per workload that ran: its rows and its columns, the floor last among the I/O rows. */
 export const sections = (result: BenchResult) =>
   (['io', 'cpu'] as const)
     .map((workload) => ({
       workload,
-      rows: result.rows.filter((row) => row.workload === workload),
+      rows: [...result.rows, ...(result.floors ?? [])].filter((row) => row.workload === workload),
       columns: workload === 'io' ? ioColumns : cpuColumns,
     }))
     .filter((section) => section.rows.length > 0);
@@ -178,8 +185,9 @@ export function renderTables(result: BenchResult, colour = false): string {
     }
   }
   const where = (row: BenchRow) => rowWhere(row, result.sweep);
+  const everyRow = [...result.rows, ...(result.floors ?? [])];
   const warnings = [
-    ...result.rows.flatMap((row) =>
+    ...everyRow.flatMap((row) =>
       warningsFor(row).map((warning) => `${paint('yellow', 'Warning:')} ${where(row)}: ${warning}`),
     ),
     ...resultWarnings(result).map(
@@ -187,7 +195,7 @@ export function renderTables(result: BenchResult, colour = false): string {
     ),
   ];
   if (warnings.length > 0) parts.push(warnings.join('\n'));
-  const problems = problemsOf(result.rows, where);
+  const problems = problemsOf(everyRow, where);
   if (problems.length > 0) parts.push(paint('red', problems.join('\n')));
   return parts.join('\n\n');
 }

@@ -1,6 +1,6 @@
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
-import { ratioWithInterval } from './format.js';
+import { microsecondsWithInterval, ratioWithInterval } from './format.js';
 
 /**
  * One line per job in the article's terms: which strategies are fastest, by how much
@@ -59,11 +59,44 @@ function lineOf(verdict: GroupVerdict): string | undefined {
   return `${head}${parts.join('; ')}.`;
 }
 
+/** The strategy the floor is for: io-asyncio, or else the I/O strategy that cost least per page. */
+export const FLOOR_OF = 'io-asyncio';
+
+/**
+ * `--floor`: what a page cost the strategy closest to the floor, beside what it cost the
+ * bare client, as a ratio. Each figure's interval is its run times' (see comparisons.ts),
+ * and the ratio's is taken from their ends, so it is conservative.
+ */
+export function floorLines(result: BenchResult): string[] {
+  return (result.floors ?? []).flatMap((floor) => {
+    const perPage = (row: BenchRow) =>
+      microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95);
+    if (floor.overheadPerPageUs === undefined) return [];
+    const candidates = result.rows.filter(
+      (row) => row.job === floor.job && row.ok && row.overheadPerPageUs !== undefined,
+    );
+    const best = [...candidates].sort(
+      (a, b) => (a.overheadPerPageUs ?? 0) - (b.overheadPerPageUs ?? 0),
+    )[0];
+    const row = candidates.find((each) => each.strategy === FLOOR_OF) ?? best;
+    const head = `Floor (${floor.job}): a bare client costs ${perPage(floor)} per page beyond the bound`;
+    if (!row?.overheadPerPageUs) return [`${head}.`];
+    const ratio = row.overheadPerPageUs / floor.overheadPerPageUs;
+    const [low, high] = [row.overheadPerPageCi95, floor.overheadPerPageCi95];
+    const interval: [number, number] | undefined =
+      low && high && high[0] > 0 ? [low[0] / high[1], low[1] / high[0]] : undefined;
+    return [
+      `${head}; ${row.strategy} ${perPage(row)}, ${ratioWithInterval(ratio, interval)} the floor's.`,
+    ];
+  });
+}
+
 /** The verdict's lines, and a last one saying how ties were decided; none with a sweep. */
 export function verdict(result: BenchResult): string[] {
   if (result.sweep) return [];
   const verdicts = judge(result);
   const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
+  lines.push(...floorLines(result));
   if (lines.length === 0) return [];
   const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
   const margin = `${(result.options.tieMargin * 100).toFixed(0)} %`;

@@ -15,6 +15,7 @@ import {
   childTimesBetween,
   loadStrategy,
   readStrategyPackage,
+  setupFloor,
 } from '@speedup/shared-core/harness';
 import {
   type ChildMessage,
@@ -65,11 +66,13 @@ async function measureRun(
     }
   };
 
+  // Read before the loop monitor starts: reading /proc blocks this thread, and the
+  // monitor would count that as the strategy's.
+  const childrenBefore = childTimes();
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
   // The histogram's timer counts from its first tick: let it tick before the run starts.
   await sleep(LOOP_RESOLUTION_MS * 2);
-  const childrenBefore = childTimes();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const results = await runner.run(input, { onTask, signal: stopped.signal });
@@ -100,12 +103,24 @@ let strategyRunner: Runner<IoInput | CpuInput, Result> | undefined;
 let input: IoInput | CpuInput | undefined;
 let closing: Promise<void> | undefined;
 
-async function setUp(request: SetupRequest): Promise<ChildMessage> {
+/** What `setup` will start: the strategy of the request, or the floor. */
+async function setupOf(
+  request: SetupRequest,
+): Promise<(options: SetupRequest['setup']) => Promise<Runner<IoInput | CpuInput, Result>>> {
+  if (request.floor)
+    return setupFloor as (
+      options: SetupRequest['setup'],
+    ) => Promise<Runner<IoInput | CpuInput, Result>>;
   const pkg = readStrategyPackage(request.strategyDir);
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
   const strategy = await loadStrategy(pkg);
+  return (options) => strategy.setup(options) as Promise<Runner<IoInput | CpuInput, Result>>;
+}
+
+async function setUp(request: SetupRequest): Promise<ChildMessage> {
+  const setup = await setupOf(request);
   const started = performance.now();
-  strategyRunner = (await strategy.setup(request.setup)) as Runner<IoInput | CpuInput, Result>;
+  strategyRunner = await setup(request.setup);
   const setupMs = performance.now() - started;
   input = request.input;
   return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };

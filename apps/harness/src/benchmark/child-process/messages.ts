@@ -9,7 +9,10 @@ import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedu
  */
 
 export interface SetupRequest {
+  /** The strategy package to measure; ignored for the floor. */
   readonly strategyDir: string;
+  /** Measure the floor of the download job (shared-core's bare client) instead of a strategy. */
+  readonly floor?: true;
   readonly input: IoInput | CpuInput;
   readonly setup: SetupOptions;
 }
