@@ -25,12 +25,18 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 
 export const HTTP_LIMITS_VARIABLE = 'SPEEDUP_HTTP_LIMITS';
 
+// Every download asks for the limits: parse the variable once per value, not per page.
+let parsed: { readonly text: string; readonly limits: HttpLimits } | undefined;
+
 /** The limits in force in this process. */
 export function httpLimits(): HttpLimits {
   const text = process.env[HTTP_LIMITS_VARIABLE];
   if (!text) return DEFAULT_HTTP_LIMITS;
-  const overrides = JSON.parse(text) as Partial<HttpLimits>;
-  return { ...DEFAULT_HTTP_LIMITS, ...overrides };
+  if (parsed?.text !== text) {
+    const overrides = JSON.parse(text) as Partial<HttpLimits>;
+    parsed = { text, limits: { ...DEFAULT_HTTP_LIMITS, ...overrides } };
+  }
+  return parsed.limits;
 }
 
 /** Sets the limits for this process and every worker it starts from now on. */
