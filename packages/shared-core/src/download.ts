@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
+import { onAbort } from './abort.js';
 import { deathOf, dieDownloading } from './crash.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
@@ -68,12 +68,12 @@ function get(
     let location: string | undefined;
     let controller: Dispatcher.DispatchController | undefined;
 
-    const onAbort = () => {
-      controller?.abort(signal?.reason);
-      reject(signal?.reason);
-    };
-    const settle = () => signal?.removeEventListener('abort', onAbort);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = signal
+      ? onAbort(signal, () => {
+          controller?.abort(signal.reason);
+          reject(signal.reason);
+        })
+      : () => {};
 
     session.dispatch(
       { origin: url.origin, path: url.pathname + url.search, method: 'GET' },
@@ -123,12 +123,7 @@ export async function downloadPage(
     maxRedirects = DEFAULT_MAX_REDIRECTS,
   }: DownloadOptions = {},
 ): Promise<PageResult> {
-  if (signal) {
-    signal.throwIfAborted();
-    // Every download of a run listens to the run's one signal while it is in flight:
-    // hundreds of listeners are expected here, not a leak.
-    setMaxListeners(0, signal);
-  }
+  signal?.throwIfAborted();
   const death = deathOf(url);
   if (death) return dieDownloading(death);
   let target = new URL(url);
