@@ -271,7 +271,7 @@ describe('what a task and a page cost', () => {
       floors: [floor],
     };
     expect(verdict(result).join('\n')).toMatch(
-      /Floor \(download\): a bare client costs 69 µs \(.+\) per page beyond the bound; io-asyncio 75 µs \(.+\), 1\.09x \(.+\) the floor.s\./,
+      /Floor \(download\): a bare client costs 69 µs \(.+\) per page beyond the bound; io-asyncio, measured in the same process, run for run: 75 µs \(.+\), 1\.09x \(1\.0\d–1\.\d\d\) the floor.s/,
     );
     expect(renderTables(result)).toMatch(/floor \(bare client\)\s+│ floor/);
   });

@@ -118,14 +118,24 @@ describe('planBench', () => {
     ).toEqual([['many-small', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']]]);
   });
 
-  it('adds the floor to the download job with --floor, last, and to no other job', () => {
-    const plan = planBench(found, options({ floor: true }));
-    expect(plan.map((job) => [job.job, job.contenders.map((c) => c.label)])).toEqual([
-      ['download', ['io-sync', 'io-threading', 'floor (bare client)']],
-      ['sum-of-squares', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
-      ['fib', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']],
+  it('measures the floor beside io-asyncio with --floor, adding io-asyncio when it is not selected', () => {
+    const withAsyncio = [...found, pkg('io-asyncio', 'io')];
+    const [download, ...cpu] = planBench(withAsyncio, options({ floor: true }));
+    expect(download?.contenders.map((c) => [c.label, c.withFloor])).toEqual([
+      ['io-sync', undefined],
+      ['io-threading', undefined],
+      ['io-asyncio', true],
     ]);
-    expect(plan[0]?.contenders.at(-1)?.floor).toBe(true);
+    expect(cpu.flatMap((job) => job.contenders.filter((c) => c.withFloor))).toEqual([]);
+    const [alone] = planBench(withAsyncio, options({ floor: true, only: ['io-threading'] }));
+    expect(alone?.contenders.map((c) => c.label)).toEqual([
+      'io-sync',
+      'io-threading',
+      'io-asyncio',
+    ]);
+    expect(() => planBench(found, options({ floor: true }))).toThrow(
+      '--floor is measured beside io-asyncio, which was not found',
+    );
   });
 
   it('names an unknown variant and lists the ones the strategy has', () => {

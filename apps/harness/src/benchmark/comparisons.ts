@@ -110,3 +110,43 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
     overheadPerPageCi95: overhead.ci95,
   };
 }
+
+/**
+ * `--floor`: how many times what a page cost `row` is what it cost `floor`, from runs
+ * taken in pairs (the floor's run i beside the strategy's run i, in one process): the
+ * ratio of their median costs per page, and a paired interval, Welch's t on the
+ * logarithms of each pair's ratio. A pair shares the machine's state of that moment, so
+ * drift between pairs cancels and the interval is far narrower than one taken from the
+ * two rows' intervals. Undefined when the runs do not pair up, or a run beat the bound.
+ */
+export function ratioToFloor(
+  row: BenchRow,
+  floor: BenchRow,
+): { ratio: number; ci95: Interval | undefined } | undefined {
+  const { boundMs } = row;
+  if (
+    boundMs === undefined ||
+    row.overheadPerPageUs === undefined ||
+    floor.overheadPerPageUs === undefined ||
+    row.timesMs.length !== floor.timesMs.length
+  ) {
+    return undefined;
+  }
+  const ratio = row.overheadPerPageUs / floor.overheadPerPageUs;
+  const logs = row.timesMs.map((time, i) =>
+    Math.log((time - boundMs) / ((floor.timesMs[i] as number) - boundMs)),
+  );
+  if (logs.length < 2 || logs.some((value) => !Number.isFinite(value))) {
+    return { ratio, ci95: undefined };
+  }
+  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
+  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (logs.length - 1);
+  return {
+    ratio,
+    ci95: ratioInterval({
+      estimate: mean,
+      standardError: Math.sqrt(variance / logs.length),
+      degreesOfFreedom: logs.length - 1,
+    }),
+  };
+}

@@ -1,6 +1,5 @@
 import { type BenchJobName, jobs } from '@speedup/shared-core';
 import type { StrategyPackage } from '@speedup/shared-core/harness';
-import { FLOOR_LABEL } from '@speedup/shared-core/harness';
 import type { BenchOptions } from '../options.js';
 
 /** A strategy package, run plainly or as one of the variants it declares. */
@@ -9,32 +8,15 @@ export interface Contender {
   readonly variant?: string;
   /** `cpu-asyncio`, or `cpu-asyncio:await-per-call` for a variant. */
   readonly label: string;
-  /** The floor of the download job: no strategy, a bare client measured like one (`--floor`). */
-  readonly floor?: true;
+  /**
+   * `--floor`: measure the floor of the download job (a bare client) in this strategy's
+   * measuring process, in each of its runs, beside it.
+   */
+  readonly withFloor?: true;
 }
 
-/**
- * The floor row's stand-in for a package: it is measured, diffed and tabled like a
- * strategy, but it is shared-core's bare client (harness/floor.ts), not a package a
- * reader would copy, and it takes part in no verdict.
- */
-export const floorContender: Contender = {
-  pkg: {
-    name: FLOOR_LABEL,
-    packageName: FLOOR_LABEL,
-    description:
-      'a bare undici client: every page requested at once on one session, each body hashed, nothing else',
-    dir: '',
-    entry: '',
-    workload: 'io',
-    model: 'floor',
-    isolation: 'none',
-    reference: false,
-    variants: {},
-  },
-  label: FLOOR_LABEL,
-  floor: true,
-};
+/** The strategy the floor is measured beside: the one that comes closest to it. */
+export const FLOOR_BESIDE = 'io-asyncio';
 
 /**
  * One job and the strategies that run it, reference first. The reference is always
@@ -105,6 +87,17 @@ function namedContenders(found: readonly StrategyPackage[], only: readonly strin
   });
 }
 
+/** `--floor`: io-asyncio, selected or not, carries the floor in its measuring process. */
+function withFloor(found: readonly StrategyPackage[], contenders: Contender[]): Contender[] {
+  const beside = found.find((pkg) => pkg.name === FLOOR_BESIDE);
+  if (!beside) {
+    throw new PlanError(`--floor is measured beside ${FLOOR_BESIDE}, which was not found`);
+  }
+  const at = contenders.findIndex((contender) => contender.label === FLOOR_BESIDE);
+  const carrier: Contender = { ...plain(beside), withFloor: true };
+  return at < 0 ? [...contenders, carrier] : contenders.with(at, carrier);
+}
+
 /**
  * Which strategies run which jobs. Every strategy runs every job of its workload
  * unless `--only`, `--workload` or `--job` narrow it. Throws a `PlanError` naming the
@@ -129,14 +122,13 @@ export function planBench(found: readonly StrategyPackage[], options: BenchOptio
     }
     const isReference = (contender: Contender) =>
       contender.pkg === reference && contender.variant === undefined;
-    const floor = job === 'download' && options.floor ? [floorContender] : [];
+    const others = contenders.filter((contender) => !isReference(contender));
     planned.push({
       job,
       reference,
       contenders: [
         plain(reference),
-        ...contenders.filter((contender) => !isReference(contender)),
-        ...floor,
+        ...(job === 'download' && options.floor ? withFloor(found, others) : others),
       ],
     });
   }

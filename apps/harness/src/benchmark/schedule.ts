@@ -26,7 +26,7 @@ import {
 } from './measure.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
 import type { BenchResult, BenchRow, Measured } from './result.js';
-import { failedRow, rowFrom } from './rows.js';
+import { FLOOR_ROW, failedRow, floorRowFrom, rowFrom } from './rows.js';
 
 /**
  * The schedule of a whole benchmark: which jobs run, in which order, at which sweep
@@ -137,9 +137,9 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     Object.keys(options.limits).length > 0
       ? { [HTTP_LIMITS_VARIABLE]: JSON.stringify(options.limits) }
       : {};
-  const request = ({ pkg, variant, floor }: Contender): SetupRequest => ({
+  const request = ({ pkg, variant, withFloor }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
-    ...(floor && { floor }),
+    ...(withFloor && { withFloor }),
     input,
     setup: {
       workers: options.workers,
@@ -187,10 +187,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
   const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
-    if (outcome instanceof Error) {
-      const failed = failedRow(contender, job, outcome, parametersOf());
-      return contender.floor ? { ...failed, floor: true } : failed;
-    }
+    if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
     const measured = { ...outcome, sockets: sockets.get(contender) };
     if (isReference(contender)) expected ??= remember(outcome.runs[0]?.results);
     if (!expected) {
@@ -198,8 +195,17 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       return failedRow(contender, job, why, parametersOf(outcome));
     }
     const row = rowFrom(contender, job, measured, expected, parametersOf(outcome));
-    if (contender.floor) return { ...row, floor: true };
     return isReference(contender) ? { ...row, reference: true } : row;
+  };
+  /** A strategy's row, and with `--floor` the floor's, measured in its process. */
+  const rowsOf = (contender: Contender, outcome: Measured | Error): BenchRow[] => {
+    const row = rowOf(contender, outcome);
+    if (!contender.withFloor) return [row];
+    if (outcome instanceof Error || !expected) {
+      const why = outcome instanceof Error ? outcome : new Error(row.error ?? 'not measured');
+      return [row, { ...failedRow(contender, job, why, parametersOf()), ...FLOOR_ROW }];
+    }
+    return [row, floorRowFrom(contender, job, outcome, expected, parametersOf(outcome))];
   };
   const described = describeInput(job, options);
   const finish = (measured: BenchRow) => {
@@ -229,7 +235,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       options.seed,
     );
     toMeasure.forEach((contender, index) => {
-      finish(rowOf(contender, outcomes[index] as Measured | Error));
+      for (const row of rowsOf(contender, outcomes[index] as Measured | Error)) finish(row);
     });
   } else {
     for (const contender of toMeasure) {
@@ -241,7 +247,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         plan,
         measureOptions(contender),
       ).catch((error: Error) => error);
-      finish(rowOf(contender, outcome));
+      for (const row of rowsOf(contender, outcome)) finish(row);
     }
   }
   return rows;

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeDifference } from '@speedup/shared-core';
+import { ratioToFloor } from '../benchmark/comparisons.js';
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
+import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
 
@@ -159,7 +161,20 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
     results: result.rows.map(toJsonRecord),
     // `--floor`: the bare client's rows, apart, so that nothing reading `results` takes
     // them for strategies.
-    floors: (result.floors ?? []).map(toJsonRecord),
+    floors: (result.floors ?? []).map((floor) => {
+      const beside = result.rows.find(
+        (row) => row.job === floor.job && row.strategy === FLOOR_BESIDE,
+      );
+      const paired = beside && ratioToFloor(beside, floor);
+      return {
+        ...toJsonRecord(floor),
+        /** The strategy measured beside it, in the same process, run for run. */
+        beside: FLOOR_BESIDE,
+        /** Its cost per page ÷ the floor's, and the 95 % interval of the paired runs. */
+        beside_ratio: orNull(paired?.ratio),
+        beside_ratio_ci95: interval(paired?.ci95),
+      };
+    }),
     verdicts: judge(result).map(toJsonVerdict),
     machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
     sweep: orNull(result.sweep),

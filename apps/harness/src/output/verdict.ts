@@ -1,4 +1,6 @@
+import { ratioToFloor } from '../benchmark/comparisons.js';
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
+import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { microsecondsWithInterval, ratioWithInterval } from './format.js';
 
@@ -59,34 +61,24 @@ function lineOf(verdict: GroupVerdict): string | undefined {
   return `${head}${parts.join('; ')}.`;
 }
 
-/** The strategy the floor is for: io-asyncio, or else the I/O strategy that cost least per page. */
-export const FLOOR_OF = 'io-asyncio';
-
 /**
- * `--floor`: what a page cost the strategy closest to the floor, beside what it cost the
- * bare client, as a ratio. Each figure's interval is its run times' (see comparisons.ts),
- * and the ratio's is taken from their ends, so it is conservative.
+ * `--floor`: what a page cost io-asyncio beside what it cost the bare client measured in
+ * its process, run for run, as a ratio with its paired interval (see `ratioToFloor`).
  */
 export function floorLines(result: BenchResult): string[] {
+  const perPage = (row: BenchRow) =>
+    microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95);
   return (result.floors ?? []).flatMap((floor) => {
-    const perPage = (row: BenchRow) =>
-      microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95);
     if (floor.overheadPerPageUs === undefined) return [];
-    const candidates = result.rows.filter(
-      (row) => row.job === floor.job && row.ok && row.overheadPerPageUs !== undefined,
-    );
-    const best = [...candidates].sort(
-      (a, b) => (a.overheadPerPageUs ?? 0) - (b.overheadPerPageUs ?? 0),
-    )[0];
-    const row = candidates.find((each) => each.strategy === FLOOR_OF) ?? best;
     const head = `Floor (${floor.job}): a bare client costs ${perPage(floor)} per page beyond the bound`;
-    if (!row?.overheadPerPageUs) return [`${head}.`];
-    const ratio = row.overheadPerPageUs / floor.overheadPerPageUs;
-    const [low, high] = [row.overheadPerPageCi95, floor.overheadPerPageCi95];
-    const interval: [number, number] | undefined =
-      low && high && high[0] > 0 ? [low[0] / high[1], low[1] / high[0]] : undefined;
+    const beside = result.rows.find(
+      (row) => row.job === floor.job && row.strategy === FLOOR_BESIDE && row.ok,
+    );
+    const paired = beside && ratioToFloor(beside, floor);
+    if (!beside || !paired) return [`${head}.`];
+    const ratio = ratioWithInterval(paired.ratio, paired.ci95);
     return [
-      `${head}; ${row.strategy} ${perPage(row)}, ${ratioWithInterval(ratio, interval)} the floor's.`,
+      `${head}; ${beside.strategy}, measured in the same process, run for run: ${perPage(beside)}, ${ratio} the floor's (interval of the paired runs).`,
     ];
   });
 }

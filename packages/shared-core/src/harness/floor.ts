@@ -7,9 +7,10 @@ import type { IoInput, PageResult, Runner, SetupOptions } from '../types.js';
  * pages costs with nothing around it. One session (an undici `Agent`, made as io-asyncio
  * makes its own), every page dispatched at once on it, each body hashed as it streams
  * in; no in-flight limit, no redirects, no size cap, no abort, no task events, no result
- * records for failures (a failed page fails the run). The harness measures it like a
- * strategy, in a measuring process of its own against the same server, and diffs its
- * pages with the reference's, so its time per page is what no strategy can beat.
+ * records for failures (a failed page fails the run). The harness runs it in io-asyncio's
+ * measuring process, right beside each of io-asyncio's runs, against the same server,
+ * times it the same way and diffs its pages with the reference's: its time per page is
+ * what no strategy can beat, and the difference is what io-asyncio and the harness add.
  * It is not a strategy: a reader would not copy it, and it takes part in no verdict.
  */
 

@@ -42,94 +42,117 @@ const send = (message: ChildMessage) =>
     process.send?.(message, undefined, undefined, () => resolve());
   });
 
-async function measureRun(
-  runner: Runner<IoInput | CpuInput, Result>,
-  input: IoInput | CpuInput,
-  run: number,
-  warmup: boolean,
-): Promise<RunRecord> {
-  const events: TaskEvent[] = [];
-  const total = input.items.length;
-  let lastProgress = performance.now();
-  const onTask = (event: TaskEvent) => {
-    events.push(event);
-    const now = performance.now();
-    if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
-      process.send?.({
-        type: 'progress',
-        run,
-        warmup,
-        done: events.length,
-        total,
-      } satisfies ChildMessage);
+/** A run of `runner`, ready to be taken: timed, with its CPU time, loop delay and task events. */
+const measureRun =
+  (
+    runner: Runner<IoInput | CpuInput, Result>,
+    input: IoInput | CpuInput,
+    run: number,
+    warmup: boolean,
+    reportsProgress = true,
+  ) =>
+  async (): Promise<RunRecord> => {
+    const events: TaskEvent[] = [];
+    const total = input.items.length;
+    let lastProgress = performance.now();
+    const onTask = (event: TaskEvent) => {
+      events.push(event);
+      const now = performance.now();
+      if (reportsProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = now;
+        process.send?.({
+          type: 'progress',
+          run,
+          warmup,
+          done: events.length,
+          total,
+        } satisfies ChildMessage);
+      }
+    };
+
+    // Read before the loop monitor starts: reading /proc blocks this thread, and the
+    // monitor would count that as the strategy's.
+    const childrenBefore = childTimes();
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loop.enable();
+    // The histogram's timer counts from its first tick: let it tick before the run starts.
+    await sleep(LOOP_RESOLUTION_MS * 2);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const results = await runner.run(input, { onTask, signal: stopped.signal });
+    const workMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    // A run that blocked the loop is only recorded once the loop's timer gets to fire.
+    await sleep(LOOP_RESOLUTION_MS * 2);
+    loop.disable();
+    const children = childTimesBetween(childrenBefore, childTimes());
+    if (reportsProgress) {
+      process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies ChildMessage);
     }
+
+    return {
+      warmup,
+      workMs,
+      userMs: cpu.user / 1000 + children.userMs,
+      systemMs: cpu.system / 1000 + children.systemMs,
+      loopDelay: {
+        p50: lateness(loop.percentile(50)),
+        p99: lateness(loop.percentile(99)),
+        max: lateness(loop.max),
+      },
+      results,
+      events,
+    };
   };
 
-  // Read before the loop monitor starts: reading /proc blocks this thread, and the
-  // monitor would count that as the strategy's.
-  const childrenBefore = childTimes();
-  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  loop.enable();
-  // The histogram's timer counts from its first tick: let it tick before the run starts.
-  await sleep(LOOP_RESOLUTION_MS * 2);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const results = await runner.run(input, { onTask, signal: stopped.signal });
-  const workMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  // A run that blocked the loop is only recorded once the loop's timer gets to fire.
-  await sleep(LOOP_RESOLUTION_MS * 2);
-  loop.disable();
-  const children = childTimesBetween(childrenBefore, childTimes());
-  process.send?.({ type: 'progress', run, warmup, done: total, total } satisfies ChildMessage);
+type AnyRunner = Runner<IoInput | CpuInput, Result>;
 
-  return {
-    warmup,
-    workMs,
-    userMs: cpu.user / 1000 + children.userMs,
-    systemMs: cpu.system / 1000 + children.systemMs,
-    loopDelay: {
-      p50: lateness(loop.percentile(50)),
-      p99: lateness(loop.percentile(99)),
-      max: lateness(loop.max),
-    },
-    results,
-    events,
-  };
-}
-
-let strategyRunner: Runner<IoInput | CpuInput, Result> | undefined;
+let strategyRunner: AnyRunner | undefined;
+/** `--floor`: the bare client, run beside the strategy in this same process. */
+let floorRunner: AnyRunner | undefined;
 let input: IoInput | CpuInput | undefined;
 let closing: Promise<void> | undefined;
 
-/** What `setup` will start: the strategy of the request, or the floor. */
-async function setupOf(
-  request: SetupRequest,
-): Promise<(options: SetupRequest['setup']) => Promise<Runner<IoInput | CpuInput, Result>>> {
-  if (request.floor)
-    return setupFloor as (
-      options: SetupRequest['setup'],
-    ) => Promise<Runner<IoInput | CpuInput, Result>>;
+async function setUp(request: SetupRequest): Promise<ChildMessage> {
   const pkg = readStrategyPackage(request.strategyDir);
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
   const strategy = await loadStrategy(pkg);
-  return (options) => strategy.setup(options) as Promise<Runner<IoInput | CpuInput, Result>>;
-}
-
-async function setUp(request: SetupRequest): Promise<ChildMessage> {
-  const setup = await setupOf(request);
   const started = performance.now();
-  strategyRunner = await setup(request.setup);
+  strategyRunner = (await strategy.setup(request.setup)) as AnyRunner;
   const setupMs = performance.now() - started;
   input = request.input;
-  return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
+  if (!request.withFloor)
+    return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
+  const floorStarted = performance.now();
+  floorRunner = (await setupFloor(request.setup)) as AnyRunner;
+  const floorSetupMs = performance.now() - floorStarted;
+  return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency, floorSetupMs };
 }
 
-/** Closes the strategy once, however many times it is asked; resolves with the time it took. */
+/**
+ * One run of the strategy, and with `--floor` one of the floor beside it, in this same
+ * process, against the same server, one right after the other: whatever slows this
+ * process down for a moment slows both. Which goes first alternates from run to run, so
+ * that neither always inherits the other's garbage or warmed caches.
+ */
+async function runOnce(run: number, warmup: boolean): Promise<RunRecord> {
+  if (!strategyRunner || !input) throw new Error('run before set-up');
+  const strategyRun = measureRun(strategyRunner, input, run, warmup);
+  if (!floorRunner) return strategyRun();
+  const floorRun = measureRun(floorRunner, input, run, warmup, false);
+  if (run % 2 === 0) {
+    const record = await strategyRun();
+    const { warmup: _, ...floor } = await floorRun();
+    return { ...record, floor };
+  }
+  const { warmup: _, ...floor } = await floorRun();
+  return { ...(await strategyRun()), floor };
+}
+
+/** Closes the strategy (and the floor) once, however many times it is asked. */
 function closeStrategy(): Promise<void> {
   closing ??= (async () => {
-    await strategyRunner?.close();
+    await Promise.all([strategyRunner?.close(), floorRunner?.close()]);
   })();
   return closing;
 }
@@ -148,11 +171,8 @@ async function answer(message: HarnessMessage): Promise<ChildMessage> {
   switch (message.type) {
     case 'setup':
       return setUp(message.request);
-    case 'run': {
-      if (!strategyRunner || !input) throw new Error('run before set-up');
-      const record = await measureRun(strategyRunner, input, message.run, message.warmup);
-      return { type: 'ran', record };
-    }
+    case 'run':
+      return { type: 'ran', record: await runOnce(message.run, message.warmup) };
     default:
       return finish();
   }

@@ -9,10 +9,12 @@ import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedu
  */
 
 export interface SetupRequest {
-  /** The strategy package to measure; ignored for the floor. */
   readonly strategyDir: string;
-  /** Measure the floor of the download job (shared-core's bare client) instead of a strategy. */
-  readonly floor?: true;
+  /**
+   * `--floor`: also set up the floor of the download job (shared-core's bare client) and
+   * run it in every run, right before or after the strategy, in this same process.
+   */
+  readonly withFloor?: true;
   readonly input: IoInput | CpuInput;
   readonly setup: SetupOptions;
 }
@@ -36,11 +38,18 @@ export interface RunRecord {
   readonly loopDelay: LoopDelay;
   readonly results: Result[];
   readonly events: TaskEvent[];
+  /** `--floor`: the floor's own run, taken in the same process right beside this one. */
+  readonly floor?: FloorRun;
 }
+
+/** A run of the floor, measured as a strategy's run is. */
+export type FloorRun = Omit<RunRecord, 'warmup' | 'elapsedMs' | 'floor'>;
 
 export interface MeasureReport {
   /** Time to set the strategy up (start pools, create sessions), in milliseconds. */
   readonly setupMs: number;
+  /** `--floor`: time to set the floor up, beside the strategy. */
+  readonly floorSetupMs?: number;
   readonly closeMs: number;
   /** Tasks the strategy runs at once, as it declares. */
   readonly concurrency: number;
@@ -75,7 +84,12 @@ export type ChildMessage =
       readonly done: number;
       readonly total: number;
     }
-  | { readonly type: 'ready'; readonly setupMs: number; readonly concurrency: number }
+  | {
+      readonly type: 'ready';
+      readonly setupMs: number;
+      readonly concurrency: number;
+      readonly floorSetupMs?: number;
+    }
   | { readonly type: 'ran'; readonly record: RunRecord }
   | { readonly type: 'finished'; readonly closeMs: number; readonly peakMemoryBytes: number }
   | { readonly type: 'failed'; readonly message: string };

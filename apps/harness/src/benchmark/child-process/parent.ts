@@ -33,12 +33,10 @@ type Reply<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
  */
 export const PROFILE_DIR_VARIABLE = 'SPEEDUP_CPU_PROF_DIR';
 
-function profilingArgs({ strategyDir, floor, setup }: SetupRequest): string[] {
+function profilingArgs({ strategyDir, setup }: SetupRequest): string[] {
   const dir = process.env[PROFILE_DIR_VARIABLE];
   if (!dir) return [];
-  const name = floor
-    ? 'floor'
-    : `${basename(strategyDir)}${setup.variant ? `-${setup.variant}` : ''}`;
+  const name = `${basename(strategyDir)}${setup.variant ? `-${setup.variant}` : ''}`;
   return ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`, '--cpu-prof-interval=100'];
 }
 
@@ -59,6 +57,7 @@ export class MeasuringProcess implements MeasuringSession {
     | undefined;
   #lost: MeasureError | undefined;
   setupMs = 0;
+  floorSetupMs: number | undefined;
   concurrency = 1;
 
   private constructor(request: SetupRequest, { signal, onProgress, env = {} }: MeasureOptions) {
@@ -96,6 +95,7 @@ export class MeasuringProcess implements MeasuringSession {
     try {
       const ready = await measuring.#ask({ type: 'setup', request }, 'ready');
       measuring.setupMs = ready.setupMs;
+      measuring.floorSetupMs = ready.floorSetupMs;
       measuring.concurrency = ready.concurrency;
       return measuring;
     } catch (error) {
