@@ -114,8 +114,8 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
 /**
  * `--floor`: how many times what a page cost `row` is what it cost `floor`, from runs
  * taken in pairs (the floor's run i beside the strategy's run i, in one process): the
- * ratio of their median costs per page, and a paired interval, Welch's t on the
- * logarithms of each pair's ratio. A pair shares the machine's state of that moment, so
+ * geometric mean of each pair's ratio of costs per page, and its interval, Student's t
+ * on their logarithms (with fewer than two pairs, the ratio of the medians alone). A pair shares the machine's state of that moment, so
  * drift between pairs cancels and the interval is far narrower than one taken from the
  * two rows' intervals. Undefined when the runs do not pair up, or a run beat the bound.
  */
@@ -142,7 +142,7 @@ export function ratioToFloor(
   const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
   const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (logs.length - 1);
   return {
-    ratio,
+    ratio: Math.exp(mean),
     ci95: ratioInterval({
       estimate: mean,
       standardError: Math.sqrt(variance / logs.length),

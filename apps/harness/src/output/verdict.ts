@@ -78,7 +78,7 @@ export function floorLines(result: BenchResult): string[] {
     if (!beside || !paired) return [`${head}.`];
     const ratio = ratioWithInterval(paired.ratio, paired.ci95);
     return [
-      `${head}; ${beside.strategy}, measured in the same process, run for run: ${perPage(beside)}, ${ratio} the floor's (interval of the paired runs).`,
+      `${head}; ${beside.strategy}, measured in the same process, run for run: ${perPage(beside)}, ${ratio} the floor's (the paired runs' typical ratio and its interval).`,
     ];
   });
 }
