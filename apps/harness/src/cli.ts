@@ -67,7 +67,7 @@ try {
   if (options.report)
     print(process.stderr, `report: ${await writeReport(result, options.report)}\n`);
   const failed =
-    result.rows.some((row) => !row.ok) ||
+    [...result.rows, ...(result.floors ?? [])].some((row) => !row.ok) ||
     changes.some((change) => change.failsThreshold) ||
     tooManyFailures.length > 0;
   process.exitCode = stopped.signal.aborted ? INTERRUPTED_EXIT_CODE : failed ? 1 : 0;

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { type BenchJobName, type HttpLimits, jobNames, type Workload } from '@speedup/shared-core';
+import {
+  type BenchJobName,
+  type HttpLimits,
+  jobNames,
+  MANY_SMALL_TASKS,
+  type Workload,
+} from '@speedup/shared-core';
 import {
   addDownloadOptions,
   commaList,
@@ -21,7 +27,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { MAX_RUNS } from './benchmark/measure.js';
 
 /** Settings a sweep can vary, each a number. */
-export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages';
+export type SweepParameter = 'workers' | 'concurrency' | 'latency' | 'size' | 'pages' | 'batch';
 
 export interface Sweep {
   readonly parameter: SweepParameter;
@@ -33,6 +39,10 @@ export interface BenchOptions {
   readonly only?: readonly string[];
   /** Opt-in lanes whose strategies are added to the selection (`--python` adds `python`). */
   readonly lanes?: readonly string[];
+  /** Adds every variant of the selected strategies (`cpu-threading:piscina`, …). */
+  readonly variants?: boolean;
+  /** Adds the floor row to the download job: a bare HTTP client, measured like a strategy. */
+  readonly floor?: boolean;
   readonly workload?: Workload;
   readonly jobs?: readonly BenchJobName[];
   /** Measured runs per strategy and job: at least this many, more while under `minTime`. */
@@ -68,6 +78,8 @@ export interface BenchOptions {
   readonly limits: Partial<HttpLimits>;
   readonly workers?: number;
   readonly concurrency?: number;
+  /** Items a pool hands a worker at once (Python's `chunksize`); each strategy's own when undefined (1). */
+  readonly batch?: number;
   /** Measure the strategies of a job in turns, a run each, rather than one after another (the default). */
   readonly interleave: boolean;
   /**
@@ -115,7 +127,8 @@ function percent(value: string): number {
  *   not a benchmark any more but a soak;
  * - size: sum-of-squares stops being exact past its own limit (checked with the plan);
  *   naive fib grows by φ per step, so size 100 is fib(45), minutes per run;
- * - seed: the shuffle's generator keeps 32 bits of it.
+ * - seed: the shuffle's generator keeps 32 bits of it;
+ * - batch: a batch larger than the largest job (many-small's items) is one batch.
  */
 export const benchRanges = {
   runs: { min: 1, max: MAX_RUNS, integer: true },
@@ -124,6 +137,7 @@ export const benchRanges = {
   budget: { min: 0, max: 3600, aboveMin: true },
   size: { min: 0, max: 100, aboveMin: true },
   seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  batch: { min: 1, max: MANY_SMALL_TASKS, integer: true },
 } as const satisfies Record<string, Range>;
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -144,6 +158,7 @@ function sweepParsers(machine: ReturnType<typeof machineRanges>) {
     pages: inRange(downloadRanges.pages),
     latency: inRange(downloadRanges.latency),
     size: inRange(benchRanges.size),
+    batch: inRange(benchRanges.batch),
   } satisfies Record<SweepParameter, (value: string) => number>;
 }
 
@@ -306,6 +321,19 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       '--remote-workers',
       'distributed strategies use the workers already waiting on --redis (started with their `worker` command) instead of starting their own',
       false,
+    )
+    .option(
+      '--batch <n>',
+      withRange("items a pool hands a worker at once, Python's chunksize (default 1)", benchRanges.batch),
+      inRange(benchRanges.batch),
+    )
+    .option(
+      '--variants',
+      'add every variant of the selected strategies (cpu-threading:piscina, …) to the run',
+    )
+    .option(
+      '--floor',
+      'add a floor row to the download job: a bare undici client, measured and diffed like a strategy, beside io-asyncio',
     )
     .option(
       '--interleave',

@@ -204,3 +204,75 @@ describe('tables', () => {
     expect(markdown).toContain('| DIFF (1) |');
   });
 });
+
+describe('what a task and a page cost', () => {
+  it("CPU: (time − the reference ÷ workers) ÷ tasks, with an interval that holds the reference's spread too", () => {
+    const reference = row('cpu-sync', 'sequential', [1000, 1000, 1000], { reference: true });
+    const pool = withComparisons(row('cpu-threading', 'threads', [700, 710, 690]), {
+      reference,
+      cores: 2,
+      ceiling: 2,
+      latencyMs: undefined,
+      items: 100_000,
+    });
+    // 700 ms against a bound of 500 ms: 200 ms over 100,000 tasks is 2 µs a task.
+    expect(pool.overheadPerTaskUs).toBeCloseTo(2, 6);
+    const [low, high] = pool.overheadPerTaskCi95 ?? [Number.NaN, Number.NaN];
+    expect(low).toBeLessThan(2);
+    expect(high).toBeGreaterThan(2);
+    expect(
+      withComparisons(reference, {
+        reference,
+        cores: 2,
+        ceiling: 2,
+        latencyMs: undefined,
+        items: 100_000,
+      }).overheadPerTaskUs,
+    ).toBeUndefined();
+  });
+
+  it('I/O: (time − bound) ÷ pages, with its interval, and the floor beside io-asyncio in the verdict', () => {
+    const io = (
+      strategy: string,
+      model: string,
+      timesMs: number[],
+      extra: Partial<BenchRow> = {},
+    ) =>
+      row(strategy, model, timesMs, {
+        job: 'download',
+        workload: 'io',
+        concurrency: strategy === 'io-sync' ? 1 : 256,
+        parameters: { pages: '160' },
+        ...extra,
+      });
+    const baseline = (reference: BenchRow) => ({
+      reference,
+      cores: 2,
+      ceiling: undefined,
+      latencyMs: 25,
+      items: 160,
+    });
+    const sync = io('io-sync', 'sequential', [4100, 4110, 4090], { reference: true });
+    const reference = withComparisons(sync, baseline(sync));
+    const asyncio = withComparisons(io('io-asyncio', 'async', [37, 37.5, 36.5]), baseline(sync));
+    const floor = withComparisons(
+      io('floor (bare client)', 'floor', [36, 36.4, 35.6], { floor: true }),
+      baseline(sync),
+    );
+    // 37 ms against a bound of 25 ms: 12 ms over 160 pages is 75 µs a page.
+    expect(asyncio.overheadPerPageUs).toBeCloseTo(75, 6);
+    expect(asyncio.overheadPerPageCi95?.[0]).toBeLessThan(75);
+    expect(floor.overheadPerPageUs).toBeCloseTo(68.75, 6);
+    const result: BenchResult = {
+      options,
+      cores: 2,
+      latencyMs: 25,
+      rows: [reference, asyncio],
+      floors: [floor],
+    };
+    expect(verdict(result).join('\n')).toMatch(
+      /Floor \(download\): a bare client costs 69 µs \(.+\) per page beyond the bound; io-asyncio, measured in the same process, run for run: 75 µs \(.+\), 1\.09x \(1\.0\d–1\.\d\d\) the floor.s/,
+    );
+    expect(renderTables(result)).toMatch(/floor \(bare client\)\s+│ floor/);
+  });
+});

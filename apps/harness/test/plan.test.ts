@@ -91,6 +91,54 @@ describe('planBench', () => {
     ]);
   });
 
+  it('adds every variant of the selected strategies with --variants, after the plain ones', () => {
+    const labelsOf = (overrides: Partial<BenchOptions>) =>
+      planBench(found, options({ jobs: ['fib'], variants: true, ...overrides }))[0]?.contenders.map(
+        (c) => c.label,
+      );
+    expect(labelsOf({})).toEqual([
+      'cpu-sync',
+      'cpu-asyncio',
+      'cpu-threading',
+      'cpu-asyncio:await-per-call',
+    ]);
+    expect(labelsOf({ only: ['cpu-threading'] })).toEqual(['cpu-sync', 'cpu-threading']);
+    expect(labelsOf({ only: ['cpu-asyncio:await-per-call'] })).toEqual([
+      'cpu-sync',
+      'cpu-asyncio:await-per-call',
+    ]);
+  });
+
+  it('runs many-small only when --job names it', () => {
+    expect(planBench(found, options()).map((job) => job.job)).not.toContain('many-small');
+    expect(
+      planBench(found, options({ jobs: ['many-small'] })).map((job) => [
+        job.job,
+        job.contenders.map((c) => c.label),
+      ]),
+    ).toEqual([['many-small', ['cpu-sync', 'cpu-asyncio', 'cpu-threading']]]);
+  });
+
+  it('measures the floor beside io-asyncio with --floor, adding io-asyncio when it is not selected', () => {
+    const withAsyncio = [...found, pkg('io-asyncio', 'io')];
+    const [download, ...cpu] = planBench(withAsyncio, options({ floor: true }));
+    expect(download?.contenders.map((c) => [c.label, c.withFloor])).toEqual([
+      ['io-sync', undefined],
+      ['io-threading', undefined],
+      ['io-asyncio', true],
+    ]);
+    expect(cpu.flatMap((job) => job.contenders.filter((c) => c.withFloor))).toEqual([]);
+    const [alone] = planBench(withAsyncio, options({ floor: true, only: ['io-threading'] }));
+    expect(alone?.contenders.map((c) => c.label)).toEqual([
+      'io-sync',
+      'io-threading',
+      'io-asyncio',
+    ]);
+    expect(() => planBench(found, options({ floor: true }))).toThrow(
+      '--floor is measured beside io-asyncio, which was not found',
+    );
+  });
+
   it('names an unknown variant and lists the ones the strategy has', () => {
     expect(() => planBench(found, options({ only: ['cpu-asyncio:await-more'] }))).toThrow(
       "unknown variant 'await-more' of cpu-asyncio (its variants: await-per-call)",

@@ -11,7 +11,7 @@ export default defineStrategy({
   workload: 'cpu',
   model: 'processes',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'process',
@@ -19,9 +19,11 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      // Like `pool.map(cpu_bound, numbers)`: each process takes the next item when free.
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
-      close: () => pool.terminate(),
+      // Like `pool.map(cpu_bound, numbers, chunksize)`: each process takes the next `batch`
+      // items (one, unless told otherwise) when free.
+      run: ({ job, items }, options) =>
+        mapOnPool(pool, job, items, options, crashedComputation, { batch }),
+      close: () => pool.close(),
     };
   },
 });

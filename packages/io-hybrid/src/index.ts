@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineStrategy, startPool } from '@speedup/shared-core';
+import { defineStrategy, startWorkerpool } from '@speedup/shared-core';
 import { downloadInShares } from './shares.js';
 
 /** Pages in flight at once, all threads together, unless told otherwise: io-asyncio's limit, so the two compare. */
@@ -22,7 +22,7 @@ export default defineStrategy({
   model: 'threads+async',
 
   async setup({ workers = availableParallelism(), concurrency = MAX_IN_FLIGHT }) {
-    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+    const pool = await startWorkerpool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'thread',
     });

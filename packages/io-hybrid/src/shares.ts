@@ -3,9 +3,9 @@ import {
   crashedPage,
   LOST_WORKER,
   type PageResult,
-  type Pool,
   type RunOptions,
   type TaskEvent,
+  type Workerpool,
 } from '@speedup/shared-core';
 import workerpool from 'workerpool';
 
@@ -25,7 +25,7 @@ export interface FinishedPage extends TaskEvent {
  * in input order.
  */
 export async function downloadInShares(
-  pool: Pool,
+  pool: Workerpool,
   urls: readonly string[],
   inFlight: number,
   { signal, onTask }: RunOptions,
@@ -41,7 +41,7 @@ export async function downloadInShares(
   };
   const started = clock();
 
-  const shares: { task: ReturnType<Pool['exec']>; done: Promise<void> }[] = [];
+  const shares: { task: ReturnType<Workerpool['exec']>; done: Promise<void> }[] = [];
   for (let first = 0; first < urls.length; first += size) {
     const share = urls.slice(first, first + size);
     const task = pool.exec('downloadShare', [first, share, inFlight], {

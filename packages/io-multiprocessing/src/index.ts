@@ -11,7 +11,7 @@ export default defineStrategy({
   workload: 'io',
   model: 'processes',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'process',
@@ -20,8 +20,9 @@ export default defineStrategy({
     return {
       concurrency: workers,
       // Like `pool.map(download_site, sites)`: each process takes the next URL when free.
-      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
-      close: () => pool.terminate(),
+      run: ({ items: urls }, options) =>
+        mapOnPool(pool, 'download', urls, options, crashedPage, { batch }),
+      close: () => pool.close(),
     };
   },
 });

@@ -1,4 +1,4 @@
-import { createSession, downloadPage, timed } from '@speedup/shared-core';
+import { createSession, downloadPage, poolTask } from '@speedup/shared-core';
 import workerpool from 'workerpool';
 
 // One child process. This runs once, when the process starts: the article's
@@ -7,7 +7,7 @@ import workerpool from 'workerpool';
 // build their own: processes share no memory.
 void createSession().then((session) => {
   workerpool.worker(
-    { download: (url: string) => timed(() => downloadPage(session, url)) },
+    { download: poolTask((url: string) => downloadPage(session, url)) },
     { onTerminate: () => session.close() },
   );
 });

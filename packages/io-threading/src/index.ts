@@ -13,7 +13,7 @@ export default defineStrategy({
   workload: 'io',
   model: 'threads',
 
-  async setup({ workers = DEFAULT_WORKERS }) {
+  async setup({ workers = DEFAULT_WORKERS, batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'thread',
@@ -23,8 +23,9 @@ export default defineStrategy({
       concurrency: workers,
       // Like `executor.map(download_site, sites)`: each thread takes the next URL as soon
       // as it is free, so at most `workers` pages are in flight.
-      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
-      close: () => pool.terminate(),
+      run: ({ items: urls }, options) =>
+        mapOnPool(pool, 'download', urls, options, crashedPage, { batch }),
+      close: () => pool.close(),
     };
   },
 });

@@ -1,8 +1,8 @@
 import {
   closeSessionOfThisWorker,
   downloadPage,
+  poolTask,
   sessionForThisWorker,
-  timed,
 } from '@speedup/shared-core';
 import workerpool from 'workerpool';
 
@@ -13,7 +13,7 @@ import workerpool from 'workerpool';
 // thread-local session.
 workerpool.worker(
   {
-    download: (url: string) => timed(async () => downloadPage(await sessionForThisWorker(), url)),
+    download: poolTask(async (url: string) => downloadPage(await sessionForThisWorker(), url)),
   },
   { onTerminate: closeSessionOfThisWorker },
 );

@@ -28,7 +28,8 @@ export function crash(mode: number): number {
     case crashModes.throw:
       throw new Error('the task threw');
     case crashModes.throwLater:
-      // Before any promise callback, so before the worker can answer this task.
+      // After the task has returned its value: whether the worker dies before or after it
+      // answers is up to the pool, and the contract holds either way (see `TaskPool`).
       process.nextTick(() => {
         throw new Error('an uncaught exception outside the task');
       });

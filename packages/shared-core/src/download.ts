@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
+import { onAbort } from './abort.js';
 import { deathOf, dieDownloading } from './crash.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
@@ -92,13 +92,13 @@ function get(
       controller?.abort(reason);
       reject(reason);
     };
-    const onAbort = () => stop(signal?.reason);
+    // The run's signal is shared by every page (see `onAbort`); the deadline is this page's own.
+    const stopListening = signal ? onAbort(signal, () => stop(signal.reason)) : () => {};
     const onDeadline = () => stop(deadline.reason as Error);
     const settle = () => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening();
       deadline.removeEventListener('abort', onDeadline);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
     deadline.addEventListener('abort', onDeadline, { once: true });
 
     session.dispatch(
@@ -173,12 +173,7 @@ export async function downloadPage(
     pageTimeout = httpLimits().pageTimeout,
   }: DownloadOptions = {},
 ): Promise<PageResult> {
-  if (signal) {
-    signal.throwIfAborted();
-    // Every download of a run listens to the run's one signal while it is in flight:
-    // hundreds of listeners are expected here, not a leak.
-    setMaxListeners(0, signal);
-  }
+  signal?.throwIfAborted();
   const death = deathOf(url);
   if (death) return dieDownloading(death);
   const first = new URL(url);

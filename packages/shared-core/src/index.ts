@@ -8,7 +8,7 @@ export * from './download.js';
 export * from './jobs.js';
 export * from './kernels.js';
 export * from './limits.js';
-export * from './pool.js';
+export * from './pools/index.js';
 export * from './results.js';
 export * from './session.js';
 export * from './strategy.js';

@@ -12,9 +12,12 @@ export function clock(): number {
   return performance.timeOrigin + performance.now();
 }
 
+// Fixed for the life of a thread; built once, not once per task.
+const thisWorker = isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
+
 /** Who is running this code: `thread 3` inside a worker thread, `pid 4242` on a process's main thread. */
 export function workerLabel(): string {
-  return isMainThread ? `pid ${process.pid}` : `thread ${threadId}`;
+  return thisWorker;
 }
 
 /** The worker of a task whose worker died before answering for it: the task has no span of its own. */
@@ -28,11 +31,24 @@ export interface Timed<T> {
   readonly end: number;
 }
 
-/** Runs `task` here and records where and when. */
-export async function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
+const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+
+/**
+ * Runs `task` here and records where and when. Plain promise chaining rather than an
+ * `async` function: a task that finishes at once is stamped at once, and one that
+ * returns a promise costs one promise more, not three. io-asyncio runs this for every
+ * page, and every CPU strategy for every item.
+ */
+export function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
   const start = clock();
-  const value = await task();
-  return { value, worker: workerLabel(), start, end: clock() };
+  const stamp = (value: T): Timed<T> => ({ value, worker: thisWorker, start, end: clock() });
+  try {
+    const value = task();
+    return isThenable(value) ? Promise.resolve(value).then(stamp) : Promise.resolve(stamp(value));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Passes a finished task's span to `onTask` and returns its value. */
@@ -46,12 +62,12 @@ export function report<T>(
 }
 
 /** `timed` and `report` in one, for tasks that run on the caller's own thread. */
-export async function track<T>(
+export function track<T>(
   index: number,
   onTask: ((event: TaskEvent) => void) | undefined,
   task: () => T | Promise<T>,
 ): Promise<T> {
-  return report(index, await timed(task), onTask);
+  return timed(task).then((span) => report(index, span, onTask));
 }
 
 // Facts about a run, read off its task events.

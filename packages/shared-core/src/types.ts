@@ -26,8 +26,11 @@ export type Isolation = 'none' | 'thread' | 'process';
 export type Delivery = 'at-most-once' | 'at-least-once';
 
 export type IoJobName = 'download';
-/** CPU jobs: the two `pnpm bench` runs, and `crash`, which fault tests run. */
-export type CpuJobName = 'sum-of-squares' | 'fib' | 'crash';
+/**
+ * CPU jobs: the article's two, `many-small` (a hundred thousand tiny tasks, to show what
+ * handing a task to a worker costs), and `crash`, which fault tests run.
+ */
+export type CpuJobName = 'sum-of-squares' | 'fib' | 'many-small' | 'crash';
 export type JobName = IoJobName | CpuJobName;
 /** The jobs `pnpm bench` runs. */
 export type BenchJobName = Exclude<JobName, 'crash'>;
@@ -126,6 +129,11 @@ export interface SetupOptions {
   readonly concurrency?: number;
   /** One of the variants the package declares in package.json; the plain strategy when absent. */
   readonly variant?: string;
+  /**
+   * Items handed to a worker in one message, for strategies with a pool: Python's
+   * `chunksize`. 1 when absent. Strategies without a pool ignore it.
+   */
+  readonly batch?: number;
 }
 
 /** What every call of `Runner.run` is given: the harness and the conformance suite always pass both. */

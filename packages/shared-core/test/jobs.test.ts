@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cpuInput, DEFAULT_PAGES, downloadInput, fibInput, jobNames } from '../src/index.js';
+import {
+  compute,
+  cpuInput,
+  DEFAULT_PAGES,
+  defaultJobNames,
+  downloadInput,
+  fibInput,
+  jobNames,
+  MANY_SMALL_TASKS,
+  manySmallInput,
+} from '../src/index.js';
 
 describe('jobs', () => {
   it('downloads [site A, site B] × 80 = 160 pages by default, alternating', () => {
@@ -20,7 +30,19 @@ describe('jobs', () => {
     expect(cpuInput('fib')).toEqual(fibInput());
   });
 
-  it('names three jobs', () => {
-    expect(jobNames).toEqual(['download', 'sum-of-squares', 'fib']);
+  it('names four jobs, and runs many-small only when it is named', () => {
+    expect(jobNames).toEqual(['download', 'sum-of-squares', 'fib', 'many-small']);
+    expect(defaultJobNames).toEqual(['download', 'sum-of-squares', 'fib']);
+  });
+
+  it('makes many-small 100,000 tiny sums whose neighbours differ, scaled by task count', () => {
+    const { job, items } = manySmallInput();
+    expect(job).toBe('many-small');
+    expect(items).toHaveLength(MANY_SMALL_TASKS);
+    expect(MANY_SMALL_TASKS).toBe(100_000);
+    expect(items.slice(0, 3)).toEqual([6_000, 6_001, 6_002]);
+    expect(items[1_000]).toBe(6_000);
+    expect(cpuInput('many-small', 0.1).items).toHaveLength(10_000);
+    expect(compute('many-small', 3)).toEqual({ input: '3', value: '5' });
   });
 });

@@ -10,7 +10,7 @@ export default defineStrategy({
   workload: 'cpu',
   model: 'template-model',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'thread',
@@ -18,8 +18,9 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      run: ({ job, items }, options) => mapOnPool(pool, job, items, options, crashedComputation),
-      close: () => pool.terminate(),
+      run: ({ job, items }, options) =>
+        mapOnPool(pool, job, items, options, crashedComputation, { batch }),
+      close: () => pool.close(),
     };
   },
 });

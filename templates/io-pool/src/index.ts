@@ -10,7 +10,7 @@ export default defineStrategy({
   workload: 'io',
   model: 'template-model',
 
-  async setup({ workers = availableParallelism() }) {
+  async setup({ workers = availableParallelism(), batch }) {
     const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
       workers,
       type: 'thread',
@@ -18,8 +18,9 @@ export default defineStrategy({
 
     return {
       concurrency: workers,
-      run: ({ items: urls }, options) => mapOnPool(pool, 'download', urls, options, crashedPage),
-      close: () => pool.terminate(),
+      run: ({ items: urls }, options) =>
+        mapOnPool(pool, 'download', urls, options, crashedPage, { batch }),
+      close: () => pool.close(),
     };
   },
 });

@@ -1,8 +1,8 @@
 import {
   closeSessionOfThisWorker,
   downloadPage,
+  poolTask,
   sessionForThisWorker,
-  timed,
 } from '@speedup/shared-core';
 import workerpool from 'workerpool';
 
@@ -10,7 +10,7 @@ import workerpool from 'workerpool';
 // its own on first use and reuses it for every later page.
 workerpool.worker(
   {
-    download: (url: string) => timed(async () => downloadPage(await sessionForThisWorker(), url)),
+    download: poolTask(async (url: string) => downloadPage(await sessionForThisWorker(), url)),
   },
   { onTerminate: closeSessionOfThisWorker },
 );

@@ -34,6 +34,27 @@ function timeInterval(times: readonly number[]): Interval | undefined {
   });
 }
 
+/**
+ * What each item cost beyond the bound, in microseconds: (time − bound) ÷ items, for the
+ * row's typical time and the ends of its interval. A bound known only to an interval
+ * (the reference's time ÷ workers) widens it: each end takes the bound's opposite end,
+ * so the interval is conservative.
+ */
+function overheadPerItem(
+  measuredMs: number,
+  time: Interval | undefined,
+  boundMs: number,
+  bound: Interval | undefined,
+  items: number,
+): { us: number; ci95: Interval | undefined } {
+  const perItemUs = (ms: number, boundAt: number) => ((ms - boundAt) / items) * 1000;
+  const [boundLow, boundHigh] = bound ?? [boundMs, boundMs];
+  return {
+    us: perItemUs(measuredMs, boundMs),
+    ci95: time && [perItemUs(time[0], boundHigh), perItemUs(time[1], boundLow)],
+  };
+}
+
 /** Adds the figures that compare a row with its job's reference, the machine and the I/O bound. */
 export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const { reference, cores, ceiling, latencyMs, items } = baseline;
@@ -50,8 +71,23 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   if (row.workload === 'cpu') {
     const workers = Math.min(row.concurrency, cores);
     const possible = ceiling === undefined ? undefined : ceilingFor(workers, cores, ceiling);
+    // The bound of a CPU row: the reference's time shared out evenly between the workers
+    // that can compute at once, with nothing lost to handing tasks over.
+    const referenceTime = reference && timeInterval(reference.timesMs);
+    const overhead =
+      reference?.summary && !row.reference && reference !== row
+        ? overheadPerItem(
+            measured,
+            timeInterval(row.timesMs),
+            reference.summary.median / workers,
+            referenceTime && scaled(referenceTime, workers),
+            items,
+          )
+        : undefined;
     return {
       ...row,
+      overheadPerTaskUs: overhead?.us,
+      overheadPerTaskCi95: overhead?.ci95,
       speedup,
       speedupCi95,
       efficiency: speedup === undefined ? undefined : speedup / workers,
@@ -65,6 +101,7 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const inFlight = Math.min(row.concurrency, items);
   const boundMs = Math.ceil(items / inFlight) * latencyMs;
   const time = timeInterval(row.timesMs);
+  const overhead = overheadPerItem(measured, time, boundMs, undefined, items);
   return {
     ...row,
     speedup,
@@ -72,6 +109,47 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
     boundMs,
     efficiency: boundMs / measured,
     efficiencyCi95: time && [boundMs / time[1], boundMs / time[0]],
-    overheadPerPageUs: ((measured - boundMs) / items) * 1000,
+    overheadPerPageUs: overhead.us,
+    overheadPerPageCi95: overhead.ci95,
+  };
+}
+
+/**
+ * `--floor`: how many times what a page cost `row` is what it cost `floor`, from runs
+ * taken in pairs (the floor's run i beside the strategy's run i, in one process): the
+ * geometric mean of each pair's ratio of costs per page, and its interval, Student's t
+ * on their logarithms (with fewer than two pairs, the ratio of the medians alone). A pair shares the machine's state of that moment, so
+ * drift between pairs cancels and the interval is far narrower than one taken from the
+ * two rows' intervals. Undefined when the runs do not pair up, or a run beat the bound.
+ */
+export function ratioToFloor(
+  row: BenchRow,
+  floor: BenchRow,
+): { ratio: number; ci95: Interval | undefined } | undefined {
+  const { boundMs } = row;
+  if (
+    boundMs === undefined ||
+    row.overheadPerPageUs === undefined ||
+    floor.overheadPerPageUs === undefined ||
+    row.timesMs.length !== floor.timesMs.length
+  ) {
+    return undefined;
+  }
+  const ratio = row.overheadPerPageUs / floor.overheadPerPageUs;
+  const logs = row.timesMs.map((time, i) =>
+    Math.log((time - boundMs) / ((floor.timesMs[i] as number) - boundMs)),
+  );
+  if (logs.length < 2 || logs.some((value) => !Number.isFinite(value))) {
+    return { ratio, ci95: undefined };
+  }
+  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
+  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (logs.length - 1);
+  return {
+    ratio: Math.exp(mean),
+    ci95: ratioInterval({
+      estimate: mean,
+      standardError: Math.sqrt(variance / logs.length),
+      degreesOfFreedom: logs.length - 1,
+    }),
   };
 }

@@ -45,6 +45,8 @@ export interface MeasureOptions {
 export interface MeasuringSession {
   /** Time the strategy's `setup()` took, in milliseconds. */
   readonly setupMs: number;
+  /** `--floor`: time the floor's set-up took, beside the strategy. */
+  readonly floorSetupMs?: number;
   /** Tasks the strategy runs at once, as it declares. */
   readonly concurrency: number;
   /** One run of the whole input. Rejects with a `MeasureError` when the strategy fails. */
@@ -233,6 +235,7 @@ async function finishReport(
   const { closeMs, peakMemoryBytes } = await measuring.finish();
   return {
     setupMs: measuring.setupMs,
+    ...(measuring.floorSetupMs !== undefined && { floorSetupMs: measuring.floorSetupMs }),
     closeMs,
     concurrency: measuring.concurrency,
     runs,

@@ -8,7 +8,15 @@ export interface Contender {
   readonly variant?: string;
   /** `cpu-asyncio`, or `cpu-asyncio:await-per-call` for a variant. */
   readonly label: string;
+  /**
+   * `--floor`: measure the floor of the download job (a bare client) in this strategy's
+   * measuring process, in each of its runs, beside it.
+   */
+  readonly withFloor?: true;
 }
+
+/** The strategy the floor is measured beside: the one that comes closest to it. */
+export const FLOOR_BESIDE = 'io-asyncio';
 
 /**
  * One job and the strategies that run it, reference first. The reference is always
@@ -29,19 +37,34 @@ const plain = (pkg: StrategyPackage): Contender => ({ pkg, label: pkg.name });
 /**
  * What `--only` names: `name` for a strategy, `name:variant` for one of its variants.
  * Without `--only`, every strategy runs plainly but those of an opt-in lane; variants run
- * only when named. A lane's flag adds its strategies to either.
+ * only when named, or all of them, for every selected strategy, with `--variants`. A
+ * lane's flag adds its strategies to either.
  */
 function selectContenders(
   found: readonly StrategyPackage[],
   only: readonly string[] | undefined,
   lanes: readonly string[] = [],
+  allVariants = false,
 ): Contender[] {
   const named = only ? namedContenders(found, only) : found.filter((pkg) => !pkg.optIn).map(plain);
   const laned = found
     .filter((pkg) => pkg.optIn !== undefined && lanes.includes(pkg.optIn))
     .map(plain)
     .filter((contender) => !named.some((each) => each.label === contender.label));
-  return [...named, ...laned];
+  const selected = [...named, ...laned];
+  if (!allVariants) return selected;
+  const packages = [...new Set(selected.map(({ pkg }) => pkg))];
+  const variants = packages.flatMap((pkg) =>
+    Object.keys(pkg.variants).map((variant) => ({
+      pkg,
+      variant,
+      label: `${pkg.name}:${variant}`,
+    })),
+  );
+  return [
+    ...selected,
+    ...variants.filter((variant) => !selected.some((each) => each.label === variant.label)),
+  ];
 }
 
 function namedContenders(found: readonly StrategyPackage[], only: readonly string[]): Contender[] {
@@ -64,19 +87,30 @@ function namedContenders(found: readonly StrategyPackage[], only: readonly strin
   });
 }
 
+/** `--floor`: io-asyncio, selected or not, carries the floor in its measuring process. */
+function withFloor(found: readonly StrategyPackage[], contenders: Contender[]): Contender[] {
+  const beside = found.find((pkg) => pkg.name === FLOOR_BESIDE);
+  if (!beside) {
+    throw new PlanError(`--floor is measured beside ${FLOOR_BESIDE}, which was not found`);
+  }
+  const at = contenders.findIndex((contender) => contender.label === FLOOR_BESIDE);
+  const carrier: Contender = { ...plain(beside), withFloor: true };
+  return at < 0 ? [...contenders, carrier] : contenders.with(at, carrier);
+}
+
 /**
  * Which strategies run which jobs. Every strategy runs every job of its workload
  * unless `--only`, `--workload` or `--job` narrow it. Throws a `PlanError` naming the
  * problem when the selection is empty or names something that does not exist.
  */
 export function planBench(found: readonly StrategyPackage[], options: BenchOptions): PlannedJob[] {
-  const selected = selectContenders(found, options.only, options.lanes).filter(
+  const selected = selectContenders(found, options.only, options.lanes, options.variants).filter(
     ({ pkg }) => !options.workload || pkg.workload === options.workload,
   );
 
   const planned: PlannedJob[] = [];
-  for (const { name: job, workload } of jobs) {
-    if (options.jobs && !options.jobs.includes(job)) continue;
+  for (const { name: job, workload, onlyWhenNamed } of jobs) {
+    if (options.jobs ? !options.jobs.includes(job) : onlyWhenNamed) continue;
     if (options.workload && options.workload !== workload) continue;
     const contenders = selected.filter(({ pkg }) => pkg.workload === workload);
     if (contenders.length === 0) continue;
@@ -88,10 +122,14 @@ export function planBench(found: readonly StrategyPackage[], options: BenchOptio
     }
     const isReference = (contender: Contender) =>
       contender.pkg === reference && contender.variant === undefined;
+    const others = contenders.filter((contender) => !isReference(contender));
     planned.push({
       job,
       reference,
-      contenders: [plain(reference), ...contenders.filter((contender) => !isReference(contender))],
+      contenders: [
+        plain(reference),
+        ...(job === 'download' && options.floor ? withFloor(found, others) : others),
+      ],
     });
   }
   if (planned.length === 0)

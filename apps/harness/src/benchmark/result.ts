@@ -49,6 +49,8 @@ export interface BenchRow {
   readonly variant?: string;
   /** Whether this is the job's sequential reference, whose results the others must match. */
   readonly reference?: boolean;
+  /** Whether this is the floor of the download job (`--floor`): a bare client, not a strategy. */
+  readonly floor?: boolean;
   readonly job: BenchJobName;
   /** The job's input in words (see `describeInput`): what `--compare` checks runs agree on. */
   readonly input?: string;
@@ -113,6 +115,13 @@ export interface BenchRow {
   readonly boundMs?: number;
   /** I/O: (measured − bound) ÷ pages, in microseconds: what each request costs beyond waiting. */
   readonly overheadPerPageUs?: number;
+  readonly overheadPerPageCi95?: Interval;
+  /**
+   * CPU: (measured − the reference's time ÷ workers) ÷ tasks, in microseconds: what
+   * handing each task to a worker and back costs beyond computing it. None for the reference.
+   */
+  readonly overheadPerTaskUs?: number;
+  readonly overheadPerTaskCi95?: Interval;
   /** Task events of the run closest to the median, for timelines. */
   readonly events: readonly TaskEvent[];
   /** Settings this row was measured with, as strings (hyperfine's `parameters`). */
@@ -121,6 +130,8 @@ export interface BenchRow {
 
 export interface BenchResult {
   readonly rows: readonly BenchRow[];
+  /** The floor rows of `--floor`, apart from the strategies' rows: no verdict compares them. */
+  readonly floors?: readonly BenchRow[];
   readonly options: BenchOptions;
   readonly cores: number;
   /** What the cores give independent processes (see ceiling.ts); measured before CPU jobs only. */

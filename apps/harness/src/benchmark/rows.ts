@@ -1,5 +1,5 @@
 import { type BenchJobName, diffResults, outcomeKind, type PageResult } from '@speedup/shared-core';
-import { countOutcomes } from '@speedup/shared-core/harness';
+import { countOutcomes, FLOOR_LABEL } from '@speedup/shared-core/harness';
 import type { RunRecord } from './child-process/messages.js';
 import type { Contender } from './plan.js';
 import type { BenchRow, Failure, Measured, UrlOutcome } from './result.js';
@@ -83,6 +83,40 @@ export function rowFrom(
     failures: counted && failuresIn(counted.results),
     events: shown?.events ?? [],
     parameters,
+  };
+}
+
+/** What marks the floor's row, whatever the row of the strategy it was measured beside. */
+export const FLOOR_ROW = {
+  strategy: FLOOR_LABEL,
+  variant: undefined,
+  model: 'floor',
+  floor: true,
+} as const;
+
+/**
+ * `--floor`: the floor's row, from the floor's runs taken in `carrier`'s measuring
+ * process, diffed with the reference like any row. Memory and connections are the
+ * process's and the server's, shared with the carrier: the floor has none of its own.
+ */
+export function floorRowFrom(
+  carrier: Contender,
+  job: BenchJobName,
+  report: Measured,
+  reference: RunRecord['results'],
+  parameters: Record<string, string>,
+): BenchRow {
+  const runs = report.runs.flatMap(({ warmup, floor }) => (floor ? [{ ...floor, warmup }] : []));
+  const floor: Measured = {
+    ...report,
+    setupMs: report.floorSetupMs ?? Number.NaN,
+    runs,
+    sockets: undefined,
+  };
+  return {
+    ...rowFrom(carrier, job, floor, reference, parameters),
+    ...FLOOR_ROW,
+    peakMemoryBytes: undefined,
   };
 }
 

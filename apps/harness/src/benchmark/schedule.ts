@@ -37,7 +37,7 @@ import {
 } from './measure.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
 import type { BenchResult, BenchRow, Measured } from './result.js';
-import { failedRow, rowFrom, urlOutcomes } from './rows.js';
+import { FLOOR_ROW, failedRow, floorRowFrom, rowFrom, urlOutcomes } from './rows.js';
 
 /**
  * The schedule of a whole benchmark: which jobs run, in which order, at which sweep
@@ -63,7 +63,7 @@ export interface BenchHooks {
 }
 
 /** Sweeps of these leave the sequential reference unchanged: it is measured once. */
-const REFERENCE_IGNORES = new Set(['workers', 'concurrency']);
+const REFERENCE_IGNORES = new Set(['workers', 'concurrency', 'batch']);
 
 function inputFor(
   job: BenchJobName,
@@ -148,6 +148,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       ? { pages: String(input.items.length) }
       : { size: String(options.size) }),
     ...(latencyMs !== undefined && job === 'download' ? { latency: String(latencyMs) } : {}),
+    ...(options.batch !== undefined ? { batch: String(options.batch) } : {}),
     ...sweepValue,
   });
   // The server counts connections itself: reset before each run, read after it. Only the
@@ -161,10 +162,16 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     // Every measuring process runs the interpreter checked here, without searching again.
     ...(context.python ? { [PYTHON_VARIABLE]: context.python.interpreter } : {}),
   };
-  const request = ({ pkg, variant }: Contender): SetupRequest => ({
+  const request = ({ pkg, variant, withFloor }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
+    ...(withFloor && { withFloor }),
     input,
-    setup: { workers: options.workers, concurrency: options.concurrency, variant },
+    setup: {
+      workers: options.workers,
+      concurrency: options.concurrency,
+      batch: options.batch,
+      variant,
+    },
   });
   const sockets = new Map<Contender, { connections: number; peakSockets: number }>();
   const measureOptions = (contender: Contender): MeasureOptions => {
@@ -219,6 +226,16 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       ? { ...row, reference: true, urlOutcomes: urlOutcomes(expected as PageResult[]) }
       : { ...row, reference: true };
   };
+  /** A strategy's row, and with `--floor` the floor's, measured in its process. */
+  const rowsOf = (contender: Contender, outcome: Measured | Error): BenchRow[] => {
+    const row = rowOf(contender, outcome);
+    if (!contender.withFloor) return [row];
+    if (outcome instanceof Error || !expected) {
+      const why = outcome instanceof Error ? outcome : new Error(row.error ?? 'not measured');
+      return [row, { ...failedRow(contender, job, why, parametersOf()), ...FLOOR_ROW }];
+    }
+    return [row, floorRowFrom(contender, job, outcome, expected, parametersOf(outcome))];
+  };
   const described = describeInput(job, options);
   const finish = (measured: BenchRow) => {
     const row = { ...measured, input: described };
@@ -247,7 +264,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       options.seed,
     );
     toMeasure.forEach((contender, index) => {
-      finish(rowOf(contender, outcomes[index] as Measured | Error));
+      for (const row of rowsOf(contender, outcomes[index] as Measured | Error)) finish(row);
     });
   } else {
     for (const contender of toMeasure) {
@@ -259,7 +276,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         plan,
         measureOptions(contender),
       ).catch((error: Error) => error);
-      finish(rowOf(contender, outcome));
+      for (const row of rowsOf(contender, outcome)) finish(row);
     }
   }
   return rows;
@@ -372,7 +389,8 @@ export async function runBench(
     await server?.close();
   }
   return {
-    rows,
+    rows: rows.filter((row) => !row.floor),
+    floors: rows.filter((row) => row.floor),
     options,
     cores,
     parallelCeiling: ceiling,

@@ -1,6 +1,8 @@
 import { describeDifference } from '@speedup/shared-core';
 import { redactUrl } from '@speedup/shared-core/harness';
+import { ratioToFloor } from '../benchmark/comparisons.js';
 import { type GroupVerdict, judge } from '../benchmark/judge.js';
+import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
 import { writeExport } from './write-file.js';
@@ -52,6 +54,10 @@ export interface JsonRecord {
   /** I/O: best possible seconds for this concurrency and latency. */
   readonly bound: number | null;
   readonly overhead_per_page: number | null;
+  readonly overhead_per_page_ci95: [number, number] | null;
+  /** CPU: seconds per task beyond the reference's time ÷ workers: what handing a task over costs. */
+  readonly overhead_per_task: number | null;
+  readonly overhead_per_task_ci95: [number, number] | null;
   /** Seconds, worst p99 of the measuring thread's event-loop delay. */
   readonly loop_delay_p99: number | null;
   readonly peak_memory: number | null;
@@ -96,6 +102,11 @@ const orNull = <T>(value: T | undefined) => (value === undefined ? null : value)
 const interval = (bounds: readonly [number, number] | undefined): [number, number] | null =>
   bounds ? [bounds[0], bounds[1]] : null;
 
+const microsecondsAsSeconds = (us: number | undefined) => (us === undefined ? null : us / 1e6);
+const microsecondIntervalAsSeconds = (
+  bounds: readonly [number, number] | undefined,
+): [number, number] | null => (bounds ? [bounds[0] / 1e6, bounds[1] / 1e6] : null);
+
 export function toJsonRecord(row: BenchRow): JsonRecord {
   return {
     command: `${row.strategy} ${row.job}`,
@@ -127,7 +138,10 @@ export function toJsonRecord(row: BenchRow): JsonRecord {
     of_ceiling: orNull(row.ofCeiling),
     of_ceiling_ci95: interval(row.ofCeilingCi95),
     bound: seconds(row.boundMs),
-    overhead_per_page: row.overheadPerPageUs === undefined ? null : row.overheadPerPageUs / 1e6,
+    overhead_per_page: microsecondsAsSeconds(row.overheadPerPageUs),
+    overhead_per_page_ci95: microsecondIntervalAsSeconds(row.overheadPerPageCi95),
+    overhead_per_task: microsecondsAsSeconds(row.overheadPerTaskUs),
+    overhead_per_task_ci95: microsecondIntervalAsSeconds(row.overheadPerTaskCi95),
     loop_delay_p99: seconds(row.loopDelayP99Ms),
     peak_memory: orNull(row.peakMemoryBytes),
     connections: orNull(row.connections),
@@ -202,6 +216,22 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
     /** Ctrl-C stopped the run: rows may be missing, and those marked interrupted are partial. */
     interrupted: result.interrupted === true,
     reference_outcomes: referenceOutcomes(result),
+    // `--floor`: the bare client's rows, apart, so that nothing reading `results` takes
+    // them for strategies.
+    floors: (result.floors ?? []).map((floor) => {
+      const beside = result.rows.find(
+        (row) => row.job === floor.job && row.strategy === FLOOR_BESIDE,
+      );
+      const paired = beside && ratioToFloor(beside, floor);
+      return {
+        ...toJsonRecord(floor),
+        /** The strategy measured beside it, in the same process, run for run. */
+        beside: FLOOR_BESIDE,
+        /** Its cost per page ÷ the floor's, and the 95 % interval of the paired runs. */
+        beside_ratio: orNull(paired?.ratio),
+        beside_ratio_ci95: interval(paired?.ci95),
+      };
+    }),
     verdicts: judge(result).map(toJsonVerdict),
     machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
     sweep: orNull(result.sweep),

@@ -19,6 +19,17 @@ export function microseconds(value: number | undefined): string {
   return value === undefined ? '–' : `${value.toFixed(0)} µs`;
 }
 
+/** `66 µs (64–68)`: microseconds and their 95 % interval, or alone when there is none. */
+export function microsecondsWithInterval(
+  value: number | undefined,
+  interval: readonly [number, number] | undefined,
+): string {
+  if (value === undefined) return '–';
+  if (!interval) return microseconds(value);
+  const digits = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(1));
+  return `${digits(value)} µs (${digits(interval[0])}–${digits(interval[1])})`;
+}
+
 export function megabytes(bytes: number | undefined): string {
   return bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { BenchResult } from '../benchmark/result.js';
 import { crossovers, sweptValue } from '../benchmark/sweep.js';
 import { shortResultLabel } from './describe-row.js';
-import { duration, ratio } from './format.js';
+import { duration, microseconds, ratio } from './format.js';
 
 /** One table per job: a row per strategy, a column per value, the median (and speed-up) in each cell. */
 export function renderSweep(result: BenchResult): string {
@@ -24,13 +24,20 @@ export function renderSweep(result: BenchResult): string {
           );
           if (!row) return '–';
           if (!row.ok) return shortResultLabel(row);
-          const speedup = row.speedup === undefined ? '' : ` (${ratio(row.speedup)})`;
-          return `${duration(row.summary?.median)}${speedup}`;
+          const figures = [
+            row.speedup === undefined ? undefined : ratio(row.speedup),
+            // A batch sweep is about what handing a task over costs: show it per task.
+            sweep.parameter === 'batch' && row.overheadPerTaskUs !== undefined
+              ? `${microseconds(row.overheadPerTaskUs)}/task`
+              : undefined,
+          ].filter((figure) => figure !== undefined);
+          return `${duration(row.summary?.median)}${figures.length > 0 ? ` (${figures.join(', ')})` : ''}`;
         }),
       ]);
     }
+    const perTask = sweep.parameter === 'batch' ? ', overhead per task' : '';
     parts.push(
-      `Sweep of ${sweep.parameter}, ${job}: median work time (speed-up vs sync)\n${table.toString()}`,
+      `Sweep of ${sweep.parameter}, ${job}: median work time (speed-up vs sync${perTask})\n${table.toString()}`,
     );
   }
   const lines = crossovers(result).map(({ job, strategy, parameter, warm, withSetup }) => {

@@ -8,7 +8,7 @@ import {
   duration,
   fractionWithInterval,
   megabytes,
-  microseconds,
+  microsecondsWithInterval,
   ratioWithInterval,
 } from './format.js';
 import { type Paint, painter } from './paint.js';
@@ -66,7 +66,10 @@ export const ioColumns: Column[] = [
   common.speedup,
   { header: 'bound', cell: (row) => duration(row.boundMs) },
   common.efficiency,
-  { header: 'per page', cell: (row) => microseconds(row.overheadPerPageUs) },
+  {
+    header: 'per page',
+    cell: (row) => microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95),
+  },
   { header: 'failed', cell: failedCell },
   common.result,
 ];
@@ -88,6 +91,10 @@ export const cpuColumns: Column[] = [
   {
     header: 'of ceiling',
     cell: (row) => fractionWithInterval(row.ofCeiling, row.ofCeilingCi95),
+  },
+  {
+    header: 'per task',
+    cell: (row) => microsecondsWithInterval(row.overheadPerTaskUs, row.overheadPerTaskCi95),
   },
   common.loop,
   common.result,
@@ -166,11 +173,13 @@ function withLanguage(columns: readonly Column[], rows: readonly BenchRow[]): Co
   return strategy ? [strategy, common.language, ...rest] : [...columns];
 }
 
-/** One section per workload that ran: its rows and its columns. */
+/** One section per workload that ran: its rows and its columns, the floor last among the I/O rows. */
 export const sections = (result: BenchResult) =>
   (['io', 'cpu'] as const)
     .map((workload) => {
-      const rows = result.rows.filter((row) => row.workload === workload);
+      const rows = [...result.rows, ...(result.floors ?? [])].filter(
+        (row) => row.workload === workload,
+      );
       return {
         workload,
         rows,
@@ -208,8 +217,9 @@ export function renderTables(result: BenchResult, colour = false): string {
     );
   }
   const where = (row: BenchRow) => rowWhere(row, result.sweep);
+  const everyRow = [...result.rows, ...(result.floors ?? [])];
   const warnings = [
-    ...result.rows.flatMap((row) =>
+    ...everyRow.flatMap((row) =>
       warningsFor(row).map((warning) => `${paint('yellow', 'Warning:')} ${where(row)}: ${warning}`),
     ),
     ...resultWarnings(result).map(
@@ -217,7 +227,7 @@ export function renderTables(result: BenchResult, colour = false): string {
     ),
   ];
   if (warnings.length > 0) parts.push(warnings.join('\n'));
-  const problems = problemsOf(result.rows, where);
+  const problems = problemsOf(everyRow, where);
   if (problems.length > 0) parts.push(paint('red', problems.join('\n')));
   return parts.join('\n\n');
 }

@@ -1,7 +1,9 @@
+import { ratioToFloor } from '../benchmark/comparisons.js';
 import { type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
+import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { failureWarnings } from './failures.js';
-import { ratioWithInterval } from './format.js';
+import { microsecondsWithInterval, ratioWithInterval } from './format.js';
 
 /**
  * One line per job in the article's terms: which strategies are fastest, by how much
@@ -78,6 +80,27 @@ function lineOf(verdict: GroupVerdict): string | undefined {
 }
 
 /**
+ * `--floor`: what a page cost io-asyncio beside what it cost the bare client measured in
+ * its process, run for run, as a ratio with its paired interval (see `ratioToFloor`).
+ */
+export function floorLines(result: BenchResult): string[] {
+  const perPage = (row: BenchRow) =>
+    microsecondsWithInterval(row.overheadPerPageUs, row.overheadPerPageCi95);
+  return (result.floors ?? []).flatMap((floor) => {
+    if (floor.overheadPerPageUs === undefined) return [];
+    const head = `Floor (${floor.job}): a bare client costs ${perPage(floor)} per page beyond the bound`;
+    const beside = result.rows.find(
+      (row) => row.job === floor.job && row.strategy === FLOOR_BESIDE && row.ok,
+    );
+    const paired = beside && ratioToFloor(beside, floor);
+    if (!beside || !paired) return [`${head}.`];
+    const ratio = ratioWithInterval(paired.ratio, paired.ci95);
+    return [
+      `${head}; ${beside.strategy}, measured in the same process, run for run: ${perPage(beside)}, ${ratio} the floor's (the paired runs' typical ratio and its interval).`,
+    ];
+  });
+}
+
  * The verdict's lines, and a last one saying how ties were decided (none with a sweep);
  * first, a warning for every job in which more than a tenth of the items failed.
  */
@@ -86,6 +109,7 @@ export function verdict(result: BenchResult): string[] {
   if (result.sweep) return warnings;
   const verdicts = judge(result);
   const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
+  lines.push(...floorLines(result));
   if (lines.length === 0) return warnings;
   const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
   const margin = `${(result.options.tieMargin * 100).toFixed(0)} %`;

@@ -20,6 +20,7 @@ const parameterTitles: Record<Sweep['parameter'], string> = {
   latency: 'server latency (ms)',
   size: 'work size',
   pages: 'pages',
+  batch: 'items per message (batch)',
 };
 
 /** Values that grow by doubling read better on a log axis; a sweep that includes 0 cannot use one. */

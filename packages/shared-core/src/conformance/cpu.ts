@@ -26,6 +26,13 @@ export function cpuTests(load: Load<CpuStrategy>, setup: SetupOptions, isolation
     expect(diffResults(expectedCpu(mixedFib), results)).toEqual([]);
   });
 
+  it('computes exactly, in input order, when a pool hands over several items at a time (--batch)', async () => {
+    // 10 items in batches of 3: the last batch is short, and a strategy without a pool ignores it.
+    const { results, events } = await runCollecting(await load(), { ...setup, batch: 3 }, mixedFib);
+    expect(diffResults(expectedCpu(mixedFib), results)).toEqual([]);
+    expectOneEventPerItem(events, mixedFib.items.length);
+  });
+
   it('reports one task event per item, with the worker that ran it', async () => {
     const { events } = await runCollecting(await load(), setup, mixedFib);
     expectOneEventPerItem(events, mixedFib.items.length);

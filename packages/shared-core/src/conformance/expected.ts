@@ -24,7 +24,7 @@ export function expectedPages(server: SiteServer, input: IoInput): PageResult[] 
 /** Independent answers for CPU jobs: the closed form of Σ i² and an iterative Fibonacci. */
 export function expectedCpu(input: CpuInput): CpuResult[] {
   return input.items.map((n) => {
-    if (input.job === 'sum-of-squares') {
+    if (input.job === 'sum-of-squares' || input.job === 'many-small') {
       const big = BigInt(n);
       return {
         input: String(n),

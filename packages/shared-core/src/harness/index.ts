@@ -9,6 +9,7 @@
 export * from '../redact.js';
 export * from './capacity.js';
 export * from './external.js';
+export * from './floor.js';
 export * from './outcomes.js';
 export * from './packages.js';
 export * from './processes.js';

@@ -10,7 +10,7 @@ import {
   parseCommandLine,
   withRange,
 } from '../cli.js';
-import { cpuInput, downloadInput } from '../jobs.js';
+import { cpuInput, downloadInput, MANY_SMALL_TASKS } from '../jobs.js';
 import { httpLimits, setHttpLimits } from '../limits.js';
 import { redactUrl } from '../redact.js';
 import { outcomeKind } from '../results.js';
@@ -38,11 +38,15 @@ type CpuBenchJob = Exclude<BenchJobName, 'download'>;
 interface StartOptions extends Partial<DownloadFlags> {
   workers?: number;
   concurrency?: number;
+  batch?: number;
   variant?: string;
   job: CpuBenchJob[];
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** Items of a CPU job printed one per line, as the article's scripts print them. */
+const SHOWN_ITEMS = 100;
 
 export async function startStandalone(argv: readonly string[], dir = process.cwd()): Promise<void> {
   const pkg = readStrategyPackage(dir);
@@ -56,6 +60,8 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
     integer: true,
   };
   const concurrency = { min: 1, max: capacity.connections, integer: true };
+  // A batch larger than the largest job is one batch.
+  const batch = { min: 1, max: MANY_SMALL_TASKS, integer: true };
   const program = new Command(`pnpm --filter ${pkg.packageName} start`)
     .description(pkg.description)
     .option(
@@ -70,6 +76,11 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
         concurrency,
       ),
       inRange(concurrency),
+    )
+    .option(
+      '--batch <n>',
+      withRange("items a pool hands a worker at once, Python's chunksize (default 1)", batch),
+      inRange(batch),
     );
   const variants = Object.keys(pkg.variants);
   if (variants.length > 0) {
@@ -83,8 +94,8 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   else {
     program.option(
       '--job <job>',
-      'CPU jobs, comma-separated: sum-of-squares, fib',
-      oneOf<CpuBenchJob>(['sum-of-squares', 'fib']),
+      'CPU jobs, comma-separated: sum-of-squares, fib, many-small',
+      oneOf<CpuBenchJob>(['sum-of-squares', 'fib', 'many-small']),
       ['sum-of-squares'],
     );
   }
@@ -94,6 +105,7 @@ export async function startStandalone(argv: readonly string[], dir = process.cwd
   const setupOptions: SetupOptions = {
     workers: options.workers,
     concurrency: options.concurrency,
+    batch: options.batch,
     variant: options.variant,
   };
 
@@ -140,10 +152,12 @@ async function startCpu(
   job: CpuBenchJob,
 ): Promise<void> {
   const { results, events, setup, work } = await runOnce(strategy, setupOptions, cpuInput(job));
-  for (const { index, worker } of events) {
+  // many-small's hundred thousand lines would bury the rest: its first few stand for them.
+  for (const { index, worker } of events.slice(0, SHOWN_ITEMS)) {
     const { input, value } = results[index] as CpuResult;
     console.log(`${job}(${input}) = ${value} [${worker}]`);
   }
+  if (events.length > SHOWN_ITEMS) console.log(`… and ${events.length - SHOWN_ITEMS} more`);
   if (job === 'sum-of-squares') {
     console.log(`Total ${results.reduce((total, { value }) => total + BigInt(value), 0n)}`);
   }

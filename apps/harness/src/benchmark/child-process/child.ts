@@ -15,6 +15,7 @@ import {
   childTimesBetween,
   loadStrategy,
   readStrategyPackage,
+  setupFloor,
 } from '@speedup/shared-core/harness';
 import {
   type ChildMessage,
@@ -48,12 +49,14 @@ const send = (message: ChildMessage) =>
 /** How many unfinished items a progress message names. */
 const UNFINISHED_SHOWN = 5;
 
+type AnyRunner = Runner<IoInput | CpuInput, Result>;
+
 /**
  * Tells the harness how a run is going, at most every `PROGRESS_EVERY_MS`, and once more
  * at the end of a quiet spell, so the last word the harness has is always up to date: when
  * a run stops making progress, that is what it reports as the tasks the run waits on.
  */
-function progressReporter(run: number, warmup: boolean, total: number) {
+function progressReporter(run: number, warmup: boolean, total: number, reports = true) {
   const finished = new Uint8Array(total);
   let done = 0;
   // Every item below this one has finished.
@@ -71,6 +74,7 @@ function progressReporter(run: number, warmup: boolean, total: number) {
   };
   const sendNow = () => {
     trailing = undefined;
+    if (!reports) return;
     lastSent = performance.now();
     process.send?.({
       type: 'progress',
@@ -97,61 +101,71 @@ function progressReporter(run: number, warmup: boolean, total: number) {
   };
 }
 
-async function measureRun(
-  runner: Runner<IoInput | CpuInput, Result>,
-  input: IoInput | CpuInput,
-  run: number,
-  warmup: boolean,
-): Promise<RunRecord> {
-  const events: TaskEvent[] = [];
-  const total = input.items.length;
-  const progress = progressReporter(run, warmup, total);
-  const onTask = (event: TaskEvent) => {
-    events.push(event);
-    progress.finish(event.index);
+/** A run of `runner`, ready to be taken: timed, with its CPU time, loop delay and task events. */
+const measureRun =
+  (
+    runner: AnyRunner,
+    input: IoInput | CpuInput,
+    run: number,
+    warmup: boolean,
+    reportsProgress = true,
+  ) =>
+  async (): Promise<RunRecord> => {
+    const events: TaskEvent[] = [];
+    const total = input.items.length;
+    const progress = progressReporter(run, warmup, total, reportsProgress);
+    const onTask = (event: TaskEvent) => {
+      events.push(event);
+      progress.finish(event.index);
+    };
+
+    // Read before the loop monitor starts: reading /proc blocks this thread, and the
+    // monitor would count that as the strategy's.
+    const childrenBefore = childTimes();
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loop.enable();
+    // The histogram's timer counts from its first tick: let it tick before the run starts.
+    await sleep(LOOP_RESOLUTION_MS * 2);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const results = await runner
+      .run(input, { onTask, signal: stopped.signal })
+      .finally(() => progress.stop());
+    const workMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    // A run that blocked the loop is only recorded once the loop's timer gets to fire.
+    await sleep(LOOP_RESOLUTION_MS * 2);
+    loop.disable();
+    const children = childTimesBetween(childrenBefore, childTimes());
+    if (reportsProgress) {
+      process.send?.({
+        type: 'progress',
+        run,
+        warmup,
+        done: total,
+        total,
+        unfinished: [],
+      } satisfies ChildMessage);
+    }
+
+    return {
+      warmup,
+      workMs,
+      userMs: cpu.user / 1000 + children.userMs,
+      systemMs: cpu.system / 1000 + children.systemMs,
+      loopDelay: {
+        p50: lateness(loop.percentile(50)),
+        p99: lateness(loop.percentile(99)),
+        max: lateness(loop.max),
+      },
+      results,
+      events,
+    };
   };
 
-  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  loop.enable();
-  // The histogram's timer counts from its first tick: let it tick before the run starts.
-  await sleep(LOOP_RESOLUTION_MS * 2);
-  const childrenBefore = childTimes();
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const results = await runner
-    .run(input, { onTask, signal: stopped.signal })
-    .finally(() => progress.stop());
-  const workMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  // A run that blocked the loop is only recorded once the loop's timer gets to fire.
-  await sleep(LOOP_RESOLUTION_MS * 2);
-  loop.disable();
-  const children = childTimesBetween(childrenBefore, childTimes());
-  process.send?.({
-    type: 'progress',
-    run,
-    warmup,
-    done: total,
-    total,
-    unfinished: [],
-  } satisfies ChildMessage);
-
-  return {
-    warmup,
-    workMs,
-    userMs: cpu.user / 1000 + children.userMs,
-    systemMs: cpu.system / 1000 + children.systemMs,
-    loopDelay: {
-      p50: lateness(loop.percentile(50)),
-      p99: lateness(loop.percentile(99)),
-      max: lateness(loop.max),
-    },
-    results,
-    events,
-  };
-}
-
-let strategyRunner: Runner<IoInput | CpuInput, Result> | undefined;
+let strategyRunner: AnyRunner | undefined;
+/** `--floor`: the bare client, run beside the strategy in this same process. */
+let floorRunner: AnyRunner | undefined;
 let input: IoInput | CpuInput | undefined;
 let closing: Promise<void> | undefined;
 
@@ -160,16 +174,41 @@ async function setUp(request: SetupRequest): Promise<ChildMessage> {
   if (!pkg) throw new Error(`${request.strategyDir} is not a strategy package`);
   const strategy = await loadStrategy(pkg);
   const started = performance.now();
-  strategyRunner = (await strategy.setup(request.setup)) as Runner<IoInput | CpuInput, Result>;
+  strategyRunner = (await strategy.setup(request.setup)) as AnyRunner;
   const setupMs = performance.now() - started;
   input = request.input;
-  return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
+  if (!request.withFloor)
+    return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
+  const floorStarted = performance.now();
+  floorRunner = (await setupFloor(request.setup)) as AnyRunner;
+  const floorSetupMs = performance.now() - floorStarted;
+  return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency, floorSetupMs };
 }
 
-/** Closes the strategy once, however many times it is asked; resolves with the time it took. */
+/**
+ * One run of the strategy, and with `--floor` one of the floor beside it, in this same
+ * process, against the same server, one right after the other: whatever slows this
+ * process down for a moment slows both. Which goes first alternates from run to run, so
+ * that neither always inherits the other's garbage or warmed caches.
+ */
+async function runOnce(run: number, warmup: boolean): Promise<RunRecord> {
+  if (!strategyRunner || !input) throw new Error('run before set-up');
+  const strategyRun = measureRun(strategyRunner, input, run, warmup);
+  if (!floorRunner) return strategyRun();
+  const floorRun = measureRun(floorRunner, input, run, warmup, false);
+  if (run % 2 === 0) {
+    const record = await strategyRun();
+    const { warmup: _, ...floor } = await floorRun();
+    return { ...record, floor };
+  }
+  const { warmup: _, ...floor } = await floorRun();
+  return { ...(await strategyRun()), floor };
+}
+
+/** Closes the strategy (and the floor) once, however many times it is asked. */
 function closeStrategy(): Promise<void> {
   closing ??= (async () => {
-    await strategyRunner?.close();
+    await Promise.all([strategyRunner?.close(), floorRunner?.close()]);
   })();
   return closing;
 }
@@ -188,11 +227,8 @@ async function answer(message: HarnessMessage): Promise<ChildMessage> {
   switch (message.type) {
     case 'setup':
       return setUp(message.request);
-    case 'run': {
-      if (!strategyRunner || !input) throw new Error('run before set-up');
-      const record = await measureRun(strategyRunner, input, message.run, message.warmup);
-      return { type: 'ran', record };
-    }
+    case 'run':
+      return { type: 'ran', record: await runOnce(message.run, message.warmup) };
     default:
       return finish();
   }

@@ -10,6 +10,11 @@ import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedu
 
 export interface SetupRequest {
   readonly strategyDir: string;
+  /**
+   * `--floor`: also set up the floor of the download job (shared-core's bare client) and
+   * run it in every run, right before or after the strategy, in this same process.
+   */
+  readonly withFloor?: true;
   readonly input: IoInput | CpuInput;
   readonly setup: SetupOptions;
 }
@@ -36,13 +41,20 @@ export interface RunRecord {
   readonly events: TaskEvent[];
   /** Set by the harness when it emptied `events`. */
   readonly eventsDropped?: boolean;
+  /** `--floor`: the floor's own run, taken in the same process right beside this one. */
+  readonly floor?: FloorRun;
 }
+
+/** A run of the floor, measured as a strategy's run is. */
+export type FloorRun = Omit<RunRecord, 'warmup' | 'elapsedMs' | 'floor'>;
 
 export interface MeasureReport {
   /** Time to set the strategy up (start pools, create sessions), in milliseconds. */
   readonly setupMs: number;
   /** Unknown when interrupted: the strategy was stopped, not closed. */
   readonly closeMs?: number;
+  /** `--floor`: time to set the floor up, beside the strategy. */
+  readonly floorSetupMs?: number;
   /** Tasks the strategy runs at once, as it declares. */
   readonly concurrency: number;
   readonly runs: RunRecord[];
@@ -83,7 +95,12 @@ export type ChildMessage =
        */
       readonly unfinished: readonly number[];
     }
-  | { readonly type: 'ready'; readonly setupMs: number; readonly concurrency: number }
+  | {
+      readonly type: 'ready';
+      readonly setupMs: number;
+      readonly concurrency: number;
+      readonly floorSetupMs?: number;
+    }
   | { readonly type: 'ran'; readonly record: RunRecord }
   | { readonly type: 'finished'; readonly closeMs: number; readonly peakMemoryBytes: number }
   | { readonly type: 'failed'; readonly message: string };

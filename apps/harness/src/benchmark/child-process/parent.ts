@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { basename, join } from 'node:path';
 import { measureParallelCeiling } from '../ceiling.js';
 import type { MeasureOptions, Measurer, MeasuringSession } from '../measure.js';
 import {
@@ -25,6 +26,21 @@ const STOP_GRACE_MS = 3_000;
 type Reply<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
 
 /**
+ * `SPEEDUP_CPU_PROF_DIR=<dir> pnpm bench …` profiles every measuring process with
+ * `node --cpu-prof`, sampling every 100 µs, into <dir>/<strategy>/: what the harness costs
+ * around a strategy's runs (task events, the loop monitor) shows there beside the
+ * strategy's own code. The profile is written as the process exits.
+ */
+export const PROFILE_DIR_VARIABLE = 'SPEEDUP_CPU_PROF_DIR';
+
+function profilingArgs({ strategyDir, setup }: SetupRequest): string[] {
+  const dir = process.env[PROFILE_DIR_VARIABLE];
+  if (!dir) return [];
+  const name = `${basename(strategyDir)}${setup.variant ? `-${setup.variant}` : ''}`;
+  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`, '--cpu-prof-interval=100'];
+}
+
+/**
  * One strategy, set up in a fresh process, waiting for the harness to tell it to run.
  * Every method rejects with a `MeasureError` when the strategy fails or its process dies.
  */
@@ -41,13 +57,14 @@ export class MeasuringProcess implements MeasuringSession {
     | undefined;
   #lost: MeasureError | undefined;
   setupMs = 0;
+  floorSetupMs: number | undefined;
   concurrency = 1;
 
-  private constructor({ signal, onProgress, env = {} }: MeasureOptions) {
+  private constructor(request: SetupRequest, { signal, onProgress, env = {} }: MeasureOptions) {
     this.#signal = signal;
     this.#child = fork(childEntry, [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [],
+      execArgv: profilingArgs(request),
       serialization: 'advanced',
       env: { ...process.env, ...env },
     });
@@ -74,10 +91,11 @@ export class MeasuringProcess implements MeasuringSession {
     request: SetupRequest,
     options: MeasureOptions = {},
   ): Promise<MeasuringProcess> {
-    const measuring = new MeasuringProcess(options);
+    const measuring = new MeasuringProcess(request, options);
     try {
       const ready = await measuring.#ask({ type: 'setup', request }, 'ready');
       measuring.setupMs = ready.setupMs;
+      measuring.floorSetupMs = ready.floorSetupMs;
       measuring.concurrency = ready.concurrency;
       return measuring;
     } catch (error) {
