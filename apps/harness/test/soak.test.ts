@@ -185,9 +185,12 @@ describe('soak: 10,000 pages through every I/O strategy', () => {
    * where a strategy starts a task for every page at once (asyncio's gather, io-hybrid's
    * shares), that task while it waits: a suspended async function, its promise and its
    * place in the queue, 1 to 2 KB; 4 KB allowed. Per JavaScript heap the strategy runs (its
-   * main thread and each worker thread or process), one young generation at its largest.
-   * A one-heap strategy that kept each page's body (22 KB on average here, 110 MB more)
-   * would not pass; over a pool's several heaps the check is looser.
+   * main thread and each worker thread or process), one young generation at its largest,
+   * and as much again for garbage the old generation has not collected yet when the peak
+   * is read: that depends on when the collector happens to run, and on a loaded machine
+   * io-asyncio grew by 76 MB where it grows by 29 MB on a quiet one. A one-heap strategy
+   * that kept each page's body (22 KB on average here, 110 MB more) would not pass; over
+   * a pool's several heaps the check is looser.
    */
   const PER_PAGE = 4 * 1024;
   /** Worker threads or processes each strategy runs at its defaults. */
@@ -228,7 +231,7 @@ describe('soak: 10,000 pages through every I/O strategy', () => {
       expect(record.outcomes, record.strategy).toEqual({ ok: 10_000, failed: 0, by_kind: {} });
       const before = half.results.find((each) => each.strategy === record.strategy);
       const heaps = 1 + (workersOf[record.strategy]?.(record.concurrency) ?? record.concurrency);
-      const allowed = 5_000 * PER_PAGE + heaps * perHeap;
+      const allowed = 5_000 * PER_PAGE + 2 * heaps * perHeap;
       const grew = record.peak_memory - (before?.peak_memory ?? 0);
       figures.push(
         `${record.strategy}: ${mb(record.peak_memory)} at 10,000 pages, ${mb(before?.peak_memory ?? 0)} at 5,000 (grew ${mb(grew)}, allowed ${mb(allowed)}: ${heaps} heap${heaps === 1 ? '' : 's'})`,
