@@ -86,11 +86,21 @@ interface RowShape {
   readonly parameters?: Record<string, string>;
   readonly ok?: boolean;
   readonly error?: string;
+  /** `false`: downloads that noted no moments, as from a strategy that does not use `downloadPage`. */
+  readonly moments?: boolean;
+}
+
+/** A download's moments as `downloadPage` notes them: sent at once, first byte after the latency. */
+function withMoments(event: TaskEvent): TaskEvent {
+  if (event.firstByte !== undefined) return event;
+  return { ...event, sent: event.start, firstByte: Math.min(event.end, event.start + LATENCY_MS) };
 }
 
 export function fixtureRow(shape: RowShape): BenchRow {
   const workload: Workload = shape.job === 'download' ? 'io' : 'cpu';
-  const { events, error } = shape;
+  const { error } = shape;
+  const events =
+    workload === 'io' && shape.moments !== false ? shape.events.map(withMoments) : shape.events;
   const spanMs =
     events.length === 0
       ? 0

@@ -50,7 +50,7 @@ export const busyMsOf = (slices: readonly BusySlice[]): number =>
   slices.reduce((sum, slice) => sum + (slice.end - slice.start) * slice.busy, 0);
 
 /** Busy milliseconds of `slices` between `from` and `to`, a slice's share spread evenly over it. */
-function busyWithin(slices: readonly BusySlice[], from: number, to: number): number {
+export function busyWithin(slices: readonly BusySlice[], from: number, to: number): number {
   let sum = 0;
   for (const slice of slices) {
     const overlap = Math.min(to, slice.end) - Math.max(from, slice.start);
@@ -120,3 +120,28 @@ export function lateStretches(picture: RunPicture, noticeMs = 1): LateStretch[] 
 /** The longest the loop was late at once, in milliseconds; 0 when it never was. */
 export const longestLateMs = (picture: RunPicture): number =>
   lateStretches(picture, 0).reduce((most, stretch) => Math.max(most, stretch.lateMs), 0);
+
+/**
+ * The busy share of each of `columns` equal columns spanning `[0, spanMs]`: what a strip
+ * `columns` wide draws. One pass over the slices, however many there are.
+ */
+export function shareByColumn(
+  slices: readonly BusySlice[],
+  spanMs: number,
+  columns: number,
+): Float64Array {
+  const shares = new Float64Array(columns);
+  const columnMs = spanMs / columns;
+  if (!(columnMs > 0)) return shares;
+  for (const slice of slices) {
+    const first = Math.max(0, Math.floor(slice.start / columnMs));
+    const last = Math.min(columns - 1, Math.floor(slice.end / columnMs));
+    for (let column = first; column <= last; column++) {
+      const overlap =
+        Math.min(slice.end, (column + 1) * columnMs) - Math.max(slice.start, column * columnMs);
+      if (overlap > 0)
+        shares[column] = (shares[column] as number) + (overlap * slice.busy) / columnMs;
+    }
+  }
+  return shares;
+}
