@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { LOST_WORKER } from '@speedup/shared-core';
 import { failuresInWords } from '@speedup/shared-core/harness';
-import { judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { writeExport } from '../export/write-file.js';
 import {
@@ -15,15 +14,12 @@ import { failureLines, limitsOf } from '../output/failures.js';
 import { duration, ratio } from '../output/format.js';
 import { sideBySideByJob } from '../output/side-by-side.js';
 import { verdict } from '../output/verdict.js';
-import { busyLanes, lateStretches } from '../timeline/busy.js';
-import { describeTimeline, layOutTimeline, type Timeline } from '../timeline/lanes.js';
-import { type Badge, barChart } from './bars.js';
-import { speedupChart } from './speedups.js';
+import { describeTimeline } from '../timeline/lanes.js';
+import { measuredOf, speedupChartSvg, sweepChartSvg, timelineOf, timesChartSvg } from './charts.js';
 import { colours, stylesheet } from './style.js';
 import { escapeText } from './svg.js';
-import { sweepChart } from './sweep-chart.js';
 import { tablesSection, warningsList } from './tables.js';
-import { MAX_ROWS_PER_LANE, type Measured, timelineChart } from './timeline-chart.js';
+import { timelineChart } from './timeline-chart.js';
 
 /**
  * `--report <dir>`: one self-contained HTML page. Everything is drawn here as inline
@@ -65,23 +61,12 @@ function measuredRuns(result: BenchResult): [string, string][] {
   return [['measured', `${runs} run${most === 1 ? '' : 's'} per strategy`]];
 }
 
-/** What the verdict says of each row: fastest alone, tied for fastest, or neither. */
-function badges(result: BenchResult): (row: BenchRow) => Badge {
-  const verdicts = judge(result);
-  return (row) => {
-    const group = verdicts.find((verdict) => verdict.judged.includes(row));
-    if (!group?.fastest.includes(row) || group.fastest.length === group.judged.length) return;
-    return group.fastest.length === 1 ? 'fastest' : 'tied for fastest';
-  };
-}
-
 function mediansSection(result: BenchResult): string {
-  const badgeOf = badges(result);
   const figures = rowsByJob(result.rows).map(([job, rows]) => {
-    const speedups = speedupChart(rows, result, badgeOf);
+    const speedups = speedupChartSvg(result, job);
     return `<figure class="chart" data-chart="bars" data-job="${escapeText(job)}">
 <figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
-${barChart(rows, result.sweep, badgeOf)}
+${timesChartSvg(result, job)}
 </figure>${
       speedups
         ? `\n<figure class="chart" data-chart="speedups" data-job="${escapeText(job)}">
@@ -124,7 +109,7 @@ function sweepsSection(result: BenchResult): string {
   const figures = rowsByJob(result.rows).map(
     ([job, rows]) => `<figure class="chart" data-chart="sweep" data-job="${escapeText(job)}">
 <figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
-${sweepChart(rows, sweep)}
+${sweepChartSvg(result, job)}
 </figure>`,
   );
   return `<section id="sweeps">
@@ -205,26 +190,6 @@ function legend(rows: readonly BenchRow[]): string {
         `<span><i class="swatch" style="background:${colour}"></i>${escapeText(label)}</span>`,
     )
     .join('')}</div>`;
-}
-
-/** A row's measured lanes, when its run was sampled. */
-function measuredOf(row: BenchRow): Measured | undefined {
-  const { picture } = row;
-  if (!picture) return undefined;
-  return {
-    busy: busyLanes(picture),
-    late: lateStretches(picture),
-    mainThread: picture.mainThread,
-    measure: picture.measure,
-  };
-}
-
-/** A row's timeline, its times counted from its run's start when that is known. */
-function timelineOf(row: BenchRow): Timeline {
-  return layOutTimeline(row.events, MAX_ROWS_PER_LANE, row.failures, {
-    origin: row.picture?.startedAt,
-    until: row.picture?.endedAt,
-  });
 }
 
 /** Below this share of the job's scale, a timeline is drawn a second time on its own. */

@@ -34,6 +34,40 @@ export const seriesColours = [
   '#8c8c8c',
 ] as const;
 
+/** The charts' own rules: the page's, and a standalone SVG file's, which has no page around it. */
+export const svgRules = `
+svg { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+svg text { font-size: 12px; fill: ${colours.ink}; }
+svg .muted { fill: ${colours.muted}; }
+svg .note { fill: ${colours.muted}; font-style: italic; }
+svg .grid { stroke: ${colours.grid}; stroke-width: 1; }
+svg .axis { stroke: ${colours.muted}; stroke-width: 1; fill: none; }
+svg .bar { fill: ${colours.bar}; }
+svg .bar.fastest { fill: ${colours.fastest}; }
+svg .bar.differs { fill: ${colours.differs}; opacity: .55; }
+svg .whisker, svg .interval { stroke: ${colours.ink}; stroke-width: 1.2; fill: none; }
+svg .run { fill: ${colours.ink}; fill-opacity: .55; }
+svg .point { fill: ${colours.bar}; stroke: ${colours.ink}; stroke-width: 1; }
+svg .point.fastest { fill: ${colours.fastest}; }
+svg .ceiling { stroke: ${colours.differs}; stroke-width: 1.2; stroke-dasharray: 4 3; }
+svg .fastest-label { fill: ${colours.fastest}; font-weight: 700; }
+svg .differs-label { fill: ${colours.differs}; font-weight: 700; }
+svg .lane { fill: ${colours.lane}; }
+svg .queued { fill: ${colours.queued}; }
+svg .waiting { fill: ${colours.waiting}; }
+svg .receiving { fill: ${colours.receiving}; }
+svg .running { fill: ${colours.running}; }
+svg .failed { fill: ${colours.failed}; }
+svg .lost { fill: ${colours.lost}; }
+svg path.busy { fill: ${colours.busy}; }
+svg path.helpers { fill: ${colours.helpers}; }
+svg path.late { fill: ${colours.late}; }
+svg .strip-ground { fill: #fff; }
+svg .task rect { stroke: #fff; stroke-width: .5; }
+svg .thin .task rect { stroke: none; }
+svg .series { fill: none; stroke-width: 2; }
+`;
+
 export const stylesheet = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
@@ -70,35 +104,7 @@ h4 { font-size: 14px; margin: 14px 0 4px; }
 figcaption { color: ${colours.muted}; font-size: 14px; margin-bottom: 6px; }
 figcaption strong { color: ${colours.ink}; }
 svg { display: block; max-width: 100%; height: auto; overflow: visible; }
-svg text { font-size: 12px; fill: ${colours.ink}; }
-svg .muted { fill: ${colours.muted}; }
-svg .note { fill: ${colours.muted}; font-style: italic; }
-svg .grid { stroke: ${colours.grid}; stroke-width: 1; }
-svg .axis { stroke: ${colours.muted}; stroke-width: 1; fill: none; }
-svg .bar { fill: ${colours.bar}; }
-svg .bar.fastest { fill: ${colours.fastest}; }
-svg .bar.differs { fill: ${colours.differs}; opacity: .55; }
-svg .whisker, svg .interval { stroke: ${colours.ink}; stroke-width: 1.2; fill: none; }
-svg .run { fill: ${colours.ink}; fill-opacity: .55; }
-svg .point { fill: ${colours.bar}; stroke: ${colours.ink}; stroke-width: 1; }
-svg .point.fastest { fill: ${colours.fastest}; }
-svg .ceiling { stroke: ${colours.differs}; stroke-width: 1.2; stroke-dasharray: 4 3; }
-svg .fastest-label { fill: ${colours.fastest}; font-weight: 700; }
-svg .differs-label { fill: ${colours.differs}; font-weight: 700; }
-svg .lane { fill: ${colours.lane}; }
-svg .queued { fill: ${colours.queued}; }
-svg .waiting { fill: ${colours.waiting}; }
-svg .receiving { fill: ${colours.receiving}; }
-svg .running { fill: ${colours.running}; }
-svg .failed { fill: ${colours.failed}; }
-svg .lost { fill: ${colours.lost}; }
-svg path.busy { fill: ${colours.busy}; }
-svg path.helpers { fill: ${colours.helpers}; }
-svg path.late { fill: ${colours.late}; }
-svg .strip-ground { fill: #fff; }
-svg .task rect { stroke: #fff; stroke-width: .5; }
-svg .thin .task rect { stroke: none; }
-svg .series { fill: none; stroke-width: 2; }
+${svgRules}
 .legend { display: flex; flex-wrap: wrap; gap: 6px 22px; font-size: 14px; margin: 8px 0 4px; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .swatch { display: inline-block; width: 22px; height: 12px; border-radius: 2px; }
