@@ -55,6 +55,11 @@ describe('the measured lanes in the report', () => {
       /<g class="strip late"><title>pid 4100 \(main\): event loop late: a 1 ms timer fired up to 200 ms late/,
     );
 
+    // A task's tooltip says how much of it its thread computed.
+    expect(count(asyncio, /<title>task \d+: [^<]*its thread was busy 100 % of it<\/title>/g)).toBe(
+      20,
+    );
+
     const threads = figure(html, 'timeline', 'cpu-threading');
     expect(count(threads, /<g class="strip busy"><title>thread \d: busy /g)).toBe(2);
     // The main thread ran no task: a lane of its own, nearly idle, and its loop never late.

@@ -9,6 +9,7 @@ import {
 import {
   type BusyLane,
   type BusySlice,
+  busyWithin,
   HELPERS,
   type LateStretch,
   shareByColumn,
@@ -68,7 +69,14 @@ const partNames: Record<Activity, string> = {
   lost: 'lost with its worker',
 };
 
-function taskTooltip(task: PlacedTask): string {
+/** How much of a task's time its thread spent on a core, where that was measured. */
+function computed(task: PlacedTask, busy: BusyLane | undefined): string {
+  if (!busy || task.end <= task.start) return '';
+  const share = busyWithin(busy.slices, task.start, task.end) / (task.end - task.start);
+  return `; its thread was busy ${Math.round(share * 100)} % of it`;
+}
+
+function taskTooltip(task: PlacedTask, busy?: BusyLane): string {
   const parts =
     task.parts.length > 1
       ? `: ${task.parts.map((part) => `${partNames[part.activity]} ${duration(part.end - part.start)}`).join(', ')}`
@@ -78,7 +86,7 @@ function taskTooltip(task: PlacedTask): string {
       ? '; its worker died: from when the call was handed over to when the pool said so'
       : '';
   const failed = task.failure ? `; failed: ${task.failure}` : '';
-  return `task ${task.index}: ${millisecondsLabel(task.start)} → ${millisecondsLabel(task.end)} ms (${duration(task.end - task.start)}${parts})${lost}${failed}`;
+  return `task ${task.index}: ${millisecondsLabel(task.start)} → ${millisecondsLabel(task.end)} ms (${duration(task.end - task.start)}${parts})${computed(task, busy)}${lost}${failed}`;
 }
 
 function longestPart(task: PlacedTask): TaskPart {
@@ -88,7 +96,13 @@ function longestPart(task: PlacedTask): TaskPart {
 }
 
 /** One box per task, split into its waiting and computing parts; at least a pixel wide. */
-function exactBoxes(tasks: readonly PlacedTask[], x: Scale, y: number, height: number): string {
+function exactBoxes(
+  tasks: readonly PlacedTask[],
+  x: Scale,
+  y: number,
+  height: number,
+  busy?: BusyLane,
+): string {
   return tasks
     .map((task) => {
       const parts =
@@ -107,7 +121,7 @@ function exactBoxes(tasks: readonly PlacedTask[], x: Scale, y: number, height: n
       const attributes = task.failure
         ? { class: 'task failed-task', 'data-failure': task.failure }
         : { class: 'task' };
-      return element('g', attributes, title(taskTooltip(task)), ...rects);
+      return element('g', attributes, title(taskTooltip(task, busy)), ...rects);
     })
     .join('');
 }
@@ -264,7 +278,7 @@ export function timelineChart(
     const boxes = rows.map((tasks, r) => {
       const rowY = rowsTop + r * rowPx + (rowPx - boxPx) / 2;
       return exact
-        ? exactBoxes(tasks, x, rowY, boxPx)
+        ? exactBoxes(tasks, x, rowY, boxPx, busy)
         : cellBoxes(tasks, spanMs, cellCount, rowY, boxPx);
     });
     if (lane.overflow.length > 0) {
