@@ -137,33 +137,36 @@ interface TextProblems {
  * pair of texts in one SVG whose boxes overlap by more than a sliver.
  */
 async function textProblems(page: Page): Promise<TextProblems> {
-  return page.evaluate((smallest) => {
-    const small: string[] = [];
-    const overlapping: string[] = [];
+  // Plain JavaScript run in the page: the tests are compiled without the DOM's types.
+  const inThePage = `(() => {
+    const smallest = ${SMALLEST_TEXT_PX};
+    const small = [];
+    const overlapping = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const content = node.textContent?.trim() ?? '';
+      const content = (node.textContent || '').trim();
       const parent = node.parentElement;
       if (!content || !parent || parent.closest('title')) continue;
       let size = Number.parseFloat(getComputedStyle(parent).fontSize);
       const svg = parent.closest('svg');
       if (svg) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-      if (size < smallest - 0.01) small.push(`${size.toFixed(1)} px: ${content.slice(0, 60)}`);
+      if (size < smallest - 0.01) small.push(size.toFixed(1) + ' px: ' + content.slice(0, 60));
     }
     for (const svg of document.querySelectorAll('svg')) {
       const boxes = [...svg.querySelectorAll('text')]
-        .filter((text) => (text.textContent ?? '').trim() !== '')
-        .map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }));
-      for (const [i, a] of boxes.entries()) {
+        .filter((text) => (text.textContent || '').trim() !== '')
+        .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }));
+      boxes.forEach((a, i) => {
         for (const b of boxes.slice(i + 1)) {
           const width = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
           const height = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
-          if (width > 1 && height > 1) overlapping.push(`"${a.text}" and "${b.text}"`);
+          if (width > 1 && height > 1) overlapping.push('"' + a.text + '" and "' + b.text + '"');
         }
-      }
+      });
     }
     return { small, overlapping };
-  }, SMALLEST_TEXT_PX);
+  })()`;
+  return (await page.evaluate(inThePage)) as TextProblems;
 }
 
 function expectSelfContained(opened: OpenedReport, file: string): void {
