@@ -190,13 +190,9 @@ describe('failed pages in every output', () => {
   });
 
   it('lays a failed task out as one failed part, with its kind', () => {
-    const timeline = layOutTimeline(
-      [{ index: 0, worker: 'main', start: 0, end: 30 }],
-      'io',
-      25,
-      undefined,
-      [{ index: 0, kind: 'timeout (page)' }],
-    );
+    const timeline = layOutTimeline([{ index: 0, worker: 'main', start: 0, end: 30 }], undefined, [
+      { index: 0, kind: 'timeout (page)' },
+    ]);
     const task = timeline.lanes[0]?.rows[0]?.[0];
     expect(task?.failure).toBe('timeout (page)');
     expect(task?.parts).toEqual([{ activity: 'failed', start: 0, end: 30 }]);

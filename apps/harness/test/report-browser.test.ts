@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { jobs } from '@speedup/shared-core';
 import { findStrategies } from '@speedup/shared-core/harness';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/report/html.js';
 import { SWEPT_WORKERS, syntheticResult } from './report-fixtures.js';
@@ -122,6 +122,53 @@ function expectEveryChartRendered(charts: readonly RenderedChart[]): void {
   }
 }
 
+/** Text the page shows smaller than this, in CSS pixels, is too small to read. */
+const SMALLEST_TEXT_PX = 11;
+
+interface TextProblems {
+  /** Texts drawn smaller than `SMALLEST_TEXT_PX`, with their size. */
+  small: string[];
+  /** Pairs of SVG texts whose boxes overlap. */
+  overlapping: string[];
+}
+
+/**
+ * Every text on the page at its drawn size (an SVG's text shrinks with its SVG), and every
+ * pair of texts in one SVG whose boxes overlap by more than a sliver.
+ */
+async function textProblems(page: Page): Promise<TextProblems> {
+  // Plain JavaScript run in the page: the tests are compiled without the DOM's types.
+  const inThePage = `(() => {
+    const smallest = ${SMALLEST_TEXT_PX};
+    const small = [];
+    const overlapping = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const content = (node.textContent || '').trim();
+      const parent = node.parentElement;
+      if (!content || !parent || parent.closest('title')) continue;
+      let size = Number.parseFloat(getComputedStyle(parent).fontSize);
+      const svg = parent.closest('svg');
+      if (svg) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      if (size < smallest - 0.01) small.push(size.toFixed(1) + ' px: ' + content.slice(0, 60));
+    }
+    for (const svg of document.querySelectorAll('svg')) {
+      const boxes = [...svg.querySelectorAll('text')]
+        .filter((text) => (text.textContent || '').trim() !== '')
+        .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }));
+      boxes.forEach((a, i) => {
+        for (const b of boxes.slice(i + 1)) {
+          const width = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+          const height = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+          if (width > 1 && height > 1) overlapping.push('"' + a.text + '" and "' + b.text + '"');
+        }
+      });
+    }
+    return { small, overlapping };
+  })()`;
+  return (await page.evaluate(inThePage)) as TextProblems;
+}
+
 function expectSelfContained(opened: OpenedReport, file: string): void {
   expect(opened.errors).toEqual([]);
   expect(opened.requests).toEqual([pathToFileURL(file).href]);
@@ -216,4 +263,36 @@ describe('the report in a browser', () => {
     expect(asyncio?.svgHeight).toBeGreaterThan(200);
     expect(timeline('fib', 'cpu-broken')?.text).toContain('worker exited with code 1');
   }, 60_000);
+  it('is readable from 480 to 1,400 px wide: no text under 11 px, none overlapping', async ({
+    skip,
+  }) => {
+    skip(skipBrowser, SKIP_REASON);
+    const dir = join(out, 'widths');
+    const run = bench([
+      '--job',
+      'download,sum-of-squares',
+      ...runsOnly(2),
+      '--pages',
+      '40',
+      '--latency',
+      '5',
+      '--size',
+      '0.2',
+      '--report',
+      dir,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const file = join(dir, 'index.html');
+    for (const width of [480, 1400]) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const problems = await textProblems(page);
+      // Kept beside the worktree to look at, not committed (.gitignore).
+      await page.screenshot({ path: join(repositoryRoot, `report-${width}.png`), fullPage: true });
+      await page.close();
+      expect(problems.small, `${width} px`).toEqual([]);
+      expect(problems.overlapping, `${width} px`).toEqual([]);
+    }
+  }, 180_000);
 });

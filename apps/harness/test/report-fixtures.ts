@@ -86,11 +86,21 @@ interface RowShape {
   readonly parameters?: Record<string, string>;
   readonly ok?: boolean;
   readonly error?: string;
+  /** `false`: downloads that noted no moments, as from a strategy that does not use `downloadPage`. */
+  readonly moments?: boolean;
+}
+
+/** A download's moments as `downloadPage` notes them: sent at once, first byte after the latency. */
+function withMoments(event: TaskEvent): TaskEvent {
+  if (event.firstByte !== undefined) return event;
+  return { ...event, sent: event.start, firstByte: Math.min(event.end, event.start + LATENCY_MS) };
 }
 
 export function fixtureRow(shape: RowShape): BenchRow {
   const workload: Workload = shape.job === 'download' ? 'io' : 'cpu';
-  const { events, error } = shape;
+  const { error } = shape;
+  const events =
+    workload === 'io' && shape.moments !== false ? shape.events.map(withMoments) : shape.events;
   const spanMs =
     events.length === 0
       ? 0
@@ -316,5 +326,55 @@ export function manyTasksResult(count: number): BenchResult {
     options: fixtureOptions({ pages: count }),
     cores: CORES,
     latencyMs: LATENCY_MS,
+  };
+}
+
+/**
+ * A row as a sampled run gives it: each worker busy for `busyShare` of every task it ran,
+ * the process's CPU time a little above the threads', and the main thread's loop late for
+ * `blockedMs` at the run's end (a loop blocked throughout) or never.
+ */
+export function withPicture(
+  row: BenchRow,
+  {
+    busyShare,
+    blockedMs = 0,
+    mainThread = 'pid 4100',
+  }: {
+    busyShare: number;
+    blockedMs?: number;
+    mainThread?: string;
+  },
+): BenchRow {
+  const startedAt = Math.min(...row.events.map((event) => event.start)) - 0.5;
+  const endedAt = Math.max(...row.events.map((event) => event.end)) + 0.5;
+  const workers = [...new Set(row.events.map((event) => event.worker))];
+  let processMs = 0;
+  const busy = workers.map((worker) => {
+    let busyMs = 0;
+    const readings: number[] = [startedAt, 0];
+    for (const event of row.events.filter((each) => each.worker === worker)) {
+      readings.push(event.start, busyMs);
+      busyMs += (event.end - event.start) * busyShare;
+      readings.push(event.end, busyMs);
+    }
+    readings.push(endedAt, busyMs);
+    processMs += busyMs;
+    return { worker, readings };
+  });
+  const main = busy.some((trace) => trace.worker === mainThread)
+    ? []
+    : [{ worker: mainThread, readings: [startedAt, 0, endedAt, 1] }];
+  return {
+    ...row,
+    picture: {
+      startedAt,
+      endedAt,
+      mainThread,
+      measure: 'cpu',
+      busy: [...main, ...busy],
+      processCpu: [startedAt, 0, endedAt, processMs * 1.1 + 1],
+      loopLateness: blockedMs > 0 ? [endedAt, blockedMs] : [endedAt, 0],
+    },
   };
 }

@@ -82,11 +82,11 @@ describe('the HTML report', () => {
     expect(count(threads, /<g class="worker-lane[^"]*" data-worker="thread \d"/g)).toBe(4);
     expect(count(threads, /<g class="task">/g)).toBe(160);
     expect(count(threads, /<rect class="waiting"/g)).toBe(160);
-    expect(count(threads, /<rect class="computing"/g)).toBe(160);
+    expect(count(threads, /<rect class="receiving"/g)).toBe(160);
 
     const cpu = figure(html, 'timeline', 'sum-of-squares', 'cpu-multiprocessing');
     expect(count(cpu, /data-worker="pid \d+"/g)).toBe(4);
-    expect(count(cpu, /<rect class="computing"/g)).toBe(20);
+    expect(count(cpu, /<rect class="running"/g)).toBe(20);
     expect(cpu).not.toContain('class="waiting"');
 
     expect(figure(html, 'timeline', 'fib', 'cpu-broken')).toContain(
@@ -105,12 +105,21 @@ describe('the HTML report', () => {
     expect(rowTops.size).toBe(160);
   });
 
-  it('says when the server latency is unknown and does not pretend to know the wait', () => {
-    const html = renderReport({ ...unsweptResult(), latencyMs: undefined });
-    const threads = figure(html, 'timeline', 'download', 'io-threading');
-    expect(count(threads, /<rect class="download"/g)).toBe(160);
-    expect(threads).not.toContain('class="waiting"');
-    expect(html).toContain('waiting and computing not told apart');
+  it('draws a download that noted no moments as one running box, and claims no wait', () => {
+    const row = fixtureRow({
+      strategy: 'io-elsewhere',
+      job: 'download',
+      model: 'threads',
+      concurrency: 1,
+      events: sequentialTasks(10, () => 30, 'thread 1'),
+      moments: false,
+    });
+    const html = renderReport({ ...unsweptResult(), rows: [row] });
+    const timeline = figure(html, 'timeline', 'download', 'io-elsewhere');
+    expect(count(timeline, /<rect class="running"/g)).toBe(10);
+    expect(timeline).not.toContain('class="waiting"');
+    expect(html).not.toContain('waiting for the server');
+    expect(html).toContain('task running: its wall time');
   });
 
   it('draws a sweep chart per job: a line per strategy with a point per value, and a legend', () => {

@@ -66,28 +66,34 @@ describe('packing overlapping tasks into rows', () => {
 });
 
 describe('laying out a run', () => {
-  it('splits a download into the known wait and the rest, capped at the task length', () => {
-    expect(partsOf(0, 30, 'io', 25)).toEqual([
-      { activity: 'waiting', start: 0, end: 25 },
-      { activity: 'computing', start: 25, end: 30 },
+  it('splits a download at the moments it noted, and leaves any other task whole', () => {
+    expect(partsOf({ start: 0, end: 30, sent: 2, firstByte: 25 })).toEqual([
+      { activity: 'queued', start: 0, end: 2 },
+      { activity: 'waiting', start: 2, end: 25 },
+      { activity: 'receiving', start: 25, end: 30 },
     ]);
-    expect(partsOf(0, 10, 'io', 25)).toEqual([{ activity: 'waiting', start: 0, end: 10 }]);
-    expect(partsOf(0, 10, 'io', undefined)).toEqual([{ activity: 'download', start: 0, end: 10 }]);
-    expect(partsOf(0, 10, 'cpu', 25)).toEqual([{ activity: 'computing', start: 0, end: 10 }]);
+    // No `sent`: the request went out at once.
+    expect(partsOf({ start: 0, end: 10, firstByte: 10 })).toEqual([
+      { activity: 'waiting', start: 0, end: 10 },
+    ]);
+    expect(partsOf({ start: 0, end: 10 })).toEqual([{ activity: 'running', start: 0, end: 10 }]);
+  });
+
+  it("draws a task whose worker died as lost, from when the call was handed over, not as the worker's", () => {
+    const timeline = layOutTimeline([{ index: 0, worker: 'lost worker', start: 5, end: 9 }]);
+    expect(timeline.lanes[0]?.rows[0]?.[0]?.parts).toEqual([
+      { activity: 'lost', start: 0, end: 4 },
+    ]);
   });
 
   it('makes one lane per worker in the order of their numbers, with times from the first start', () => {
     const t = 1_700_000_000_000;
-    const timeline = layOutTimeline(
-      [
-        { index: 0, worker: 'thread 10', start: t + 4, end: t + 8 },
-        { index: 1, worker: 'thread 9', start: t + 1, end: t + 5 },
-        { index: 2, worker: 'thread 9', start: t + 5, end: t + 12 },
-        { index: 3, worker: 'thread 2', start: t + 6, end: t + 7 },
-      ],
-      'cpu',
-      undefined,
-    );
+    const timeline = layOutTimeline([
+      { index: 0, worker: 'thread 10', start: t + 4, end: t + 8 },
+      { index: 1, worker: 'thread 9', start: t + 1, end: t + 5 },
+      { index: 2, worker: 'thread 9', start: t + 5, end: t + 12 },
+      { index: 3, worker: 'thread 2', start: t + 6, end: t + 7 },
+    ]);
     expect(timeline.lanes.map((lane) => lane.worker)).toEqual([
       'thread 2',
       'thread 9',
@@ -111,23 +117,27 @@ describe('cells', () => {
     index: 0,
     start,
     end,
-    parts: partsOf(start, end, 'io', waitingMs),
+    parts: partsOf({ start, end, firstByte: start + waitingMs }),
   });
 
   it('shows in each cell what filled most of it, and nothing where no task ran', () => {
     const cells = cellsOf([task(0, 4, 2.5), task(6, 8, 0.5)], 10, 5);
-    expect(cells).toEqual(['waiting', 'computing', undefined, 'computing', undefined]);
+    expect(cells).toEqual(['waiting', 'receiving', undefined, 'receiving', undefined]);
   });
 
   it('shows a task recorded with no length at all', () => {
-    const cells = cellsOf([{ index: 0, start: 5, end: 5, parts: partsOf(5, 5, 'cpu', 0) }], 10, 5);
-    expect(cells).toEqual([undefined, undefined, 'computing', undefined, undefined]);
+    const cells = cellsOf(
+      [{ index: 0, start: 5, end: 5, parts: partsOf({ start: 5, end: 5 }) }],
+      10,
+      5,
+    );
+    expect(cells).toEqual([undefined, undefined, 'running', undefined, undefined]);
   });
 
   it('merges equal neighbours into runs', () => {
-    expect(runsOf(['waiting', 'waiting', undefined, 'computing', 'computing'])).toEqual([
+    expect(runsOf(['waiting', 'waiting', undefined, 'running', 'running'])).toEqual([
       { activity: 'waiting', from: 0, to: 2 },
-      { activity: 'computing', from: 3, to: 5 },
+      { activity: 'running', from: 3, to: 5 },
     ]);
   });
 });

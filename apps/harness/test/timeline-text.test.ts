@@ -9,25 +9,32 @@ import { bench, runsOnly } from './run-cli.js';
 const t = 1_700_000_000_000;
 
 describe('the terminal timeline', () => {
-  it('draws one line per worker, waiting and computing, scaled to the width', () => {
+  it('draws one line per worker, each download split at the moments it noted, scaled to the width', () => {
     const row = fixtureRow({
       strategy: 'io-threading',
       job: 'download',
       model: 'threads',
       concurrency: 2,
       events: [
-        { index: 0, worker: 'thread 1', start: t, end: t + 10 },
-        { index: 1, worker: 'thread 2', start: t + 5, end: t + 15 },
-        { index: 2, worker: 'thread 1', start: t + 10, end: t + 20 },
+        { index: 0, worker: 'thread 1', start: t, end: t + 10, sent: t, firstByte: t + 4 },
+        { index: 1, worker: 'thread 2', start: t + 5, end: t + 15, sent: t + 5, firstByte: t + 9 },
+        {
+          index: 2,
+          worker: 'thread 1',
+          start: t + 10,
+          end: t + 20,
+          sent: t + 12,
+          firstByte: t + 14,
+        },
       ],
     });
     // 31 columns: a 9-character label, two edges, and 20 columns of 1 ms each.
-    expect(textTimeline(row, 4, 31)).toBe(
+    expect(textTimeline(row, 31)).toBe(
       [
         'io-threading (threads), download: 3 tasks on 2 workers, at most 2 at once, 20.0 ms from first start to last end',
-        '█ CPU  ░ I/O waiting; time in ms, 1 column = 1.0 ms, showing what filled most of it',
-        'thread 1 │░░░░██████░░░░██████│',
-        'thread 2 │     ░░░░██████     │',
+        "· waiting for a connection  ░ waiting for the server's first byte  ▓ receiving and hashing; time in ms, 1 column = 1.0 ms, showing what filled most of it",
+        'thread 1 │░░░░▓▓▓▓▓▓··░░▓▓▓▓▓▓│',
+        'thread 2 │     ░░░░▓▓▓▓▓▓     │',
         '          0                  20',
       ].join('\n'),
     );
@@ -44,9 +51,10 @@ describe('the terminal timeline', () => {
         worker: 'pid 7',
         start: t + index,
         end: t + 10 + index,
+        firstByte: t + 5 + index,
       })),
     });
-    const lines = textTimeline(row, 4, 36).split('\n');
+    const lines = textTimeline(row, 36).split('\n');
     expect(lines[0]).toContain('9 tasks on 1 worker, at most 9 at once');
     expect(lines[2]).toBe(
       'a line starting +N merges the N tasks that overlapped the 6 lines above it',
@@ -67,7 +75,7 @@ describe('the terminal timeline', () => {
       events: asyncDownloads(5000, 'pid 7'),
     });
     for (const width of [40, 80, 132]) {
-      const lines = textTimeline(row, 25, width).split('\n').slice(3);
+      const lines = textTimeline(row, width).split('\n').slice(3);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(width);
     }
   });

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { onAbort } from './abort.js';
+import { readBusy } from './busy.js';
 import { deathOf, dieDownloading } from './crash.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
+import { clock, momentsOfThisTask, type TaskMoments } from './tasks.js';
 import type { PageError, PageResult, TimeoutPhase } from './types.js';
 
 export interface DownloadOptions {
@@ -79,6 +81,7 @@ function get(
   maxBytes: number,
   signal: AbortSignal | undefined,
   deadline: AbortSignal,
+  moments: TaskMoments | undefined,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
@@ -106,11 +109,15 @@ function get(
       {
         onRequestStart(started) {
           controller = started;
+          if (moments) moments.sent ??= clock();
+          readBusy();
           if (signal?.aborted) started.abort(signal.reason);
           else if (deadline.aborted) started.abort(deadline.reason);
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
           status = statusCode;
+          if (moments) moments.firstByte = clock();
+          readBusy();
           const target = responseHeaders.location;
           location = Array.isArray(target) ? target[0] : target;
           const length = Number(responseHeaders['content-length']);
@@ -122,6 +129,7 @@ function get(
           else hash.update(chunk);
         },
         onResponseEnd() {
+          readBusy();
           settle();
           resolve({ status, bytes, sha256: hash.digest('hex'), location });
         },
@@ -174,6 +182,8 @@ export async function downloadPage(
   }: DownloadOptions = {},
 ): Promise<PageResult> {
   signal?.throwIfAborted();
+  // Taken before the first `await`: the moments of the task this download runs in.
+  const moments = momentsOfThisTask();
   const death = deathOf(url);
   if (death) return dieDownloading(death);
   const first = new URL(url);
@@ -184,7 +194,15 @@ export async function downloadPage(
     for (let redirects = 0; ; redirects++) {
       // Credentials go only where the user sent them, never to another origin a redirect names.
       const headers = target.origin === first.origin ? credentials : undefined;
-      const response = await get(session, target, headers, maxBytes, signal, deadline.signal);
+      const response = await get(
+        session,
+        target,
+        headers,
+        maxBytes,
+        signal,
+        deadline.signal,
+        moments,
+      );
       const redirected = response.status >= 300 && response.status < 400 && response.location;
       if (!redirected) {
         const { status, bytes, sha256 } = response;

@@ -4,6 +4,7 @@
  * uses is behind `@speedup/shared-core/harness`; argument parsing behind `/cli`; the
  * contract's test suite behind `/conformance`.
  */
+export * from './busy.js';
 export * from './download.js';
 export * from './jobs.js';
 export * from './kernels.js';

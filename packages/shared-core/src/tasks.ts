@@ -24,11 +24,30 @@ export function workerLabel(): string {
 export const LOST_WORKER = 'lost worker';
 
 /** A task's value with where and when it ran. Plain data, so it crosses threads and processes. */
-export interface Timed<T> {
+export interface Timed<T> extends Pick<TaskEvent, 'sent' | 'firstByte' | 'busy'> {
   readonly value: T;
   readonly worker: string;
   readonly start: number;
   readonly end: number;
+}
+
+/** Moments a task's own code saw inside it, noted where they happen (see `momentsOfThisTask`). */
+export interface TaskMoments {
+  sent?: number;
+  firstByte?: number;
+}
+
+// The moments of the task `timed` started last on this thread. A download takes them at
+// its first line, so async tasks started one after another each keep their own; a pool's
+// worker runs one task at a time, so the last started is the one running.
+let currentMoments: TaskMoments | undefined;
+
+/**
+ * Where the task running now may note its moments: a download notes when its request
+ * went out and when the first byte came back, without the strategy passing anything on.
+ */
+export function momentsOfThisTask(): TaskMoments | undefined {
+  return currentMoments;
 }
 
 const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
@@ -42,7 +61,14 @@ const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
  */
 export function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
   const start = clock();
-  const stamp = (value: T): Timed<T> => ({ value, worker: thisWorker, start, end: clock() });
+  const moments: TaskMoments = {};
+  currentMoments = moments;
+  const stamp = (value: T): Timed<T> => {
+    const end = clock();
+    return moments.firstByte === undefined
+      ? { value, worker: thisWorker, start, end }
+      : { value, worker: thisWorker, start, end, ...moments };
+  };
   try {
     const value = task();
     return isThenable(value) ? Promise.resolve(value).then(stamp) : Promise.resolve(stamp(value));
@@ -54,10 +80,10 @@ export function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
 /** Passes a finished task's span to `onTask` and returns its value. */
 export function report<T>(
   index: number,
-  { value, worker, start, end }: Timed<T>,
+  { value, ...span }: Timed<T>,
   onTask: ((event: TaskEvent) => void) | undefined,
 ): T {
-  onTask?.({ index, worker, start, end });
+  onTask?.({ index, ...span });
   return value;
 }
 

@@ -53,8 +53,21 @@ export interface TaskEvent {
   readonly index: number;
   /** Who ran it: `thread 3`, `pid 4242` for a process's main thread, or `lost worker` when its worker died first. */
   readonly worker: string;
+  /** When the worker started the task (for a `lost worker`: when the call was handed to a free worker). */
   readonly start: number;
   readonly end: number;
+  /**
+   * A download's moments, as its own handler saw them: when its request went out on a
+   * connection (`sent`; before it, the task waited for one) and when the response's
+   * first byte arrived (`firstByte`; before it, the task waited for the server).
+   */
+  readonly sent?: number;
+  readonly firstByte?: number;
+  /**
+   * The worker thread's busy readings since its previous answer (see shared-core's
+   * busy.ts): flat pairs of time and the event loop's active milliseconds so far.
+   */
+  readonly busy?: readonly number[];
 }
 
 /** Why a page could not be downloaded. */

@@ -155,7 +155,7 @@ function keep(runs: RunRecord[], record: RunRecord): void {
       : record.results;
   runs.push(
     record.warmup
-      ? { ...record, results, events: [], eventsDropped: true }
+      ? { ...record, results, events: [], picture: undefined, eventsDropped: true }
       : { ...record, results },
   );
   const withEvents = runs.filter((run) => !run.warmup && !run.eventsDropped);
@@ -164,7 +164,12 @@ function keep(runs: RunRecord[], record: RunRecord): void {
   const farthest = withEvents.reduce((far, run) =>
     Math.abs(run.workMs - middle) > Math.abs(far.workMs - middle) ? run : far,
   );
-  runs[runs.indexOf(farthest)] = { ...farthest, events: [], eventsDropped: true };
+  runs[runs.indexOf(farthest)] = {
+    ...farthest,
+    events: [],
+    picture: undefined,
+    eventsDropped: true,
+  };
 }
 
 /** One run, between the hooks that read what the server saw of it. */

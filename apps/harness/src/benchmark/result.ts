@@ -1,7 +1,7 @@
 import type { BenchJobName, Difference, Model, TaskEvent, Workload } from '@speedup/shared-core';
 import type { Outcomes, Python } from '@speedup/shared-core/harness';
 import type { BenchOptions, Sweep } from '../options.js';
-import type { MeasureReport } from './child-process/messages.js';
+import type { MeasureReport, RunPicture } from './child-process/messages.js';
 import type { Interval } from './intervals.js';
 import type { Summary } from './stats.js';
 
@@ -124,6 +124,8 @@ export interface BenchRow {
   readonly overheadPerTaskCi95?: Interval;
   /** Task events of the run closest to the median, for timelines. */
   readonly events: readonly TaskEvent[];
+  /** That run's busy lanes and loop delay, for the timelines (a Node strategy's only). */
+  readonly picture?: RunPicture;
   /** Settings this row was measured with, as strings (hyperfine's `parameters`). */
   readonly parameters: Readonly<Record<string, string>>;
 }

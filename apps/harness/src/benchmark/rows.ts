@@ -82,6 +82,7 @@ export function rowFrom(
     outcomes: counted && countOutcomes(counted.results),
     failures: counted && failuresIn(counted.results),
     events: shown?.events ?? [],
+    ...(shown?.picture ? { picture: shown.picture } : {}),
     parameters,
   };
 }

@@ -27,7 +27,7 @@ const range = (row: BenchRow) =>
 const mean = (row: BenchRow) =>
   row.summary ? `${duration(row.summary.mean)} ± ${duration(row.summary.stddev)}` : '–';
 
-const common = {
+export const common = {
   strategy: { header: 'strategy', cell: (row) => row.strategy },
   language: { header: 'language', cell: (row) => row.language ?? 'node' },
   model: { header: 'model', cell: (row) => row.model },
@@ -150,7 +150,8 @@ function terminalTable(
   return table.toString();
 }
 
-function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string): string[] {
+/** What went wrong with the rows: failures and differences from the reference, a line each. */
+export function problemsOf(rows: readonly BenchRow[], where: (row: BenchRow) => string): string[] {
   const lines: string[] = [];
   for (const row of rows) {
     if (row.error) lines.push(`${where(row)} failed: ${row.error}`);

@@ -21,16 +21,20 @@ const MIN_PLOT_COLUMNS = 20;
 const COLUMNS_PER_TICK_LABEL = 12;
 
 const characters: Record<Activity, string> = {
-  computing: '█',
+  queued: '·',
   waiting: '░',
-  download: '▒',
+  receiving: '▓',
+  running: '█',
   failed: '×',
+  lost: '?',
 };
 const legendText: Record<Activity, string> = {
-  computing: 'CPU',
-  waiting: 'I/O waiting',
-  download: 'download (wait unknown)',
+  queued: 'waiting for a connection',
+  waiting: "waiting for the server's first byte",
+  receiving: 'receiving and hashing',
+  running: 'task running (wall time)',
   failed: 'failed',
+  lost: 'worker died',
 };
 
 const drawCells = (cells: readonly Cell[]) =>
@@ -57,14 +61,13 @@ function axisLine(spanMs: number, plotColumns: number): string {
 /** One row's timeline, `width` characters wide at most. */
 export function textTimeline(
   row: BenchRow,
-  latencyMs: number | undefined,
   width = DEFAULT_WIDTH,
   heading = `${row.strategy} (${row.model}), ${row.job}`,
 ): string {
   if (row.events.length === 0) {
     return `${heading}: no timeline, ${row.error ? `failed: ${row.error}` : 'no task events were recorded'}`;
   }
-  const timeline = layOutTimeline(row.events, row.workload, latencyMs, ROWS_PER_LANE, row.failures);
+  const timeline = layOutTimeline(row.events, ROWS_PER_LANE, row.failures);
   const labels = timeline.lanes.flatMap((lane) => [
     lane.worker,
     ...(lane.overflow.length > 0 ? [`+${lane.overflow.length}`] : []),
@@ -121,12 +124,7 @@ export function textTimelines(
     .filter((row) => row.strategy === strategy)
     .map((row) => {
       const swept = sweep ? `, ${sweptSetting(row, sweep)}` : '';
-      return textTimeline(
-        row,
-        result.latencyMs,
-        width,
-        `${row.strategy} (${row.model}), ${row.job}${swept}`,
-      );
+      return textTimeline(row, width, `${row.strategy} (${row.model}), ${row.job}${swept}`);
     })
     .join('\n\n');
 }

@@ -1,17 +1,18 @@
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { rowLabel, shortResultLabel } from '../output/describe-row.js';
 import { duration } from '../output/format.js';
-import { durationLabel, linearScale, niceCeiling } from '../timeline/axis.js';
+import { durationLabel, linearScale, logScale, niceCeiling, type Scale } from '../timeline/axis.js';
 import { element, svg, text, title } from './svg.js';
 
 const WIDTH = 960;
 const ROW_PX = 30;
 const BAR_PX = 16;
-const TOP_PX = 6;
+/** Room above the bars for the columns' headers. */
+const TOP_PX = 24;
 const AXIS_PX = 40;
 const VALUE_PX = 190;
 /** Columns right of the bars: whether the results were right, and which bar is the fastest. */
-const RESULT_X = WIDTH - 100;
+const RESULT_X = WIDTH - 124;
 const FASTEST_X = WIDTH - 58;
 const CHARACTER_PX = 7;
 
@@ -26,6 +27,41 @@ function groupedByStrategy(
       strategies.indexOf(a.strategy) - strategies.indexOf(b.strategy) ||
       Number(a.parameters[parameter]) - Number(b.parameters[parameter]),
   );
+}
+
+/** Past this ratio of the slowest time to the fastest, the axis is logarithmic: no bar is a sliver. */
+export const LOG_SCALE_ABOVE = 10;
+
+/** Round durations to mark on a log axis: 1, 2, 5 × powers of ten milliseconds. */
+function logTicks(low: number, high: number): number[] {
+  const ticks: number[] = [];
+  for (let power = Math.floor(Math.log10(low)); 10 ** power <= high; power++) {
+    for (const factor of [1, 2, 5]) {
+      const tick = factor * 10 ** power;
+      if (tick >= low && tick <= high) ticks.push(Number(tick.toPrecision(3)));
+    }
+  }
+  return ticks;
+}
+
+/**
+ * The time axis: from zero when the times are within `LOG_SCALE_ABOVE` of each other,
+ * else logarithmic from a little below the fastest run.
+ */
+export function timeAxis(
+  rows: readonly BenchRow[],
+  range: [number, number],
+): { x: Scale; ticks: number[]; log: boolean; left: number } {
+  const times = rows.flatMap((row) => (row.summary ? [row.summary.min, row.summary.max] : []));
+  const slowest = Math.max(0, ...times);
+  const fastest = Math.min(...times.filter((time) => time > 0), slowest);
+  if (fastest > 0 && slowest / fastest > LOG_SCALE_ABOVE) {
+    const low = 10 ** Math.floor(Math.log10(fastest * 0.9));
+    const high = slowest * 1.1;
+    return { x: logScale([low, high], range), ticks: logTicks(low, high), log: true, left: low };
+  }
+  const { top, ticks } = niceCeiling(slowest);
+  return { x: linearScale([0, top], range), ticks, log: false, left: 0 };
 }
 
 /** What the verdict says of a row, for its badge: fastest alone, tied for fastest, or nothing. */
@@ -47,9 +83,7 @@ export function barChart(
     Math.max(120, Math.max(...labels.map((label) => label.length)) * CHARACTER_PX + 20),
   );
   const plotRight = WIDTH - VALUE_PX;
-  const slowest = Math.max(0, ...rows.map((row) => row.summary?.max ?? 0));
-  const { top, ticks } = niceCeiling(slowest);
-  const x = linearScale([0, top], [gutter, plotRight]);
+  const { x, ticks, log } = timeAxis(rows, [gutter, plotRight]);
   const plotBottom = TOP_PX + rows.length * ROW_PX;
   const height = plotBottom + AXIS_PX;
 
@@ -145,12 +179,20 @@ export function barChart(
   });
   const axisTitle = text(
     { x: (gutter + plotRight) / 2, y: height - 4, 'text-anchor': 'middle', class: 'muted' },
-    'median work time (dots: every measured run)',
+    log
+      ? 'median work time, log scale (dots: every measured run)'
+      : 'median work time (dots: every measured run)',
   );
+  const headers = [
+    text({ x: gutter - 10, y: 14, 'text-anchor': 'end', class: 'muted' }, 'strategy'),
+    text({ x: RESULT_X, y: 14, class: 'muted' }, 'results'),
+    text({ x: FASTEST_X, y: 14, class: 'muted' }, 'verdict'),
+  ];
   return svg(
     WIDTH,
     height,
     { class: 'bars', 'aria-label': 'median work time per strategy' },
+    ...headers,
     ...grid,
     axis,
     ...bars,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { LOST_WORKER } from '@speedup/shared-core';
 import { failuresInWords } from '@speedup/shared-core/harness';
-import { judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { writeExport } from '../export/write-file.js';
 import {
@@ -14,13 +14,12 @@ import { failureLines, limitsOf } from '../output/failures.js';
 import { duration, ratio } from '../output/format.js';
 import { sideBySideByJob } from '../output/side-by-side.js';
 import { verdict } from '../output/verdict.js';
-import { describeTimeline, layOutTimeline } from '../timeline/lanes.js';
-import { type Badge, barChart } from './bars.js';
-import { speedupChart } from './speedups.js';
+import { describeTimeline } from '../timeline/lanes.js';
+import { measuredOf, speedupChartSvg, sweepChartSvg, timelineOf, timesChartSvg } from './charts.js';
 import { colours, stylesheet } from './style.js';
 import { escapeText } from './svg.js';
-import { sweepChart } from './sweep-chart.js';
-import { MAX_ROWS_PER_LANE, timelineChart } from './timeline-chart.js';
+import { tablesSection, warningsList } from './tables.js';
+import { timelineChart } from './timeline-chart.js';
 
 /**
  * `--report <dir>`: one self-contained HTML page. Everything is drawn here as inline
@@ -40,6 +39,7 @@ function environment(result: BenchResult, generatedAt: Date): string {
       ? []
       : [['parallel ceiling', ratio(result.parallelCeiling)] as [string, string]]),
     ['runs', runsDescription(result)],
+    ...measuredRuns(result),
   ];
   if (result.rows.some((row) => row.workload === 'io')) facts.push(['I/O', ioSource(result)]);
   if (result.sweep) {
@@ -51,23 +51,22 @@ function environment(result: BenchResult, generatedAt: Date): string {
     .join('')}</dl>`;
 }
 
-/** What the verdict says of each row: fastest alone, tied for fastest, or neither. */
-function badges(result: BenchResult): (row: BenchRow) => Badge {
-  const verdicts = judge(result);
-  return (row) => {
-    const group = verdicts.find((verdict) => verdict.judged.includes(row));
-    if (!group?.fastest.includes(row) || group.fastest.length === group.judged.length) return;
-    return group.fastest.length === 1 ? 'fastest' : 'tied for fastest';
-  };
+/** How many runs each strategy was measured in, as the bars' tooltips count them. */
+function measuredRuns(result: BenchResult): [string, string][] {
+  const counts = result.rows.filter((row) => row.summary).map((row) => row.timesMs.length);
+  if (counts.length === 0) return [];
+  const fewest = Math.min(...counts);
+  const most = Math.max(...counts);
+  const runs = fewest === most ? String(fewest) : `${fewest} to ${most}`;
+  return [['measured', `${runs} run${most === 1 ? '' : 's'} per strategy`]];
 }
 
 function mediansSection(result: BenchResult): string {
-  const badgeOf = badges(result);
   const figures = rowsByJob(result.rows).map(([job, rows]) => {
-    const speedups = speedupChart(rows, result, badgeOf);
+    const speedups = speedupChartSvg(result, job);
     return `<figure class="chart" data-chart="bars" data-job="${escapeText(job)}">
 <figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
-${barChart(rows, result.sweep, badgeOf)}
+${timesChartSvg(result, job)}
 </figure>${
       speedups
         ? `\n<figure class="chart" data-chart="speedups" data-job="${escapeText(job)}">
@@ -83,7 +82,8 @@ ${speedups}
 <h2>Median work time</h2>
 <p>Shorter is faster. Each bar is the median work time over the measured runs, set-up excluded; each dot is one run. Green is what the verdict calls fastest: faster than the others beyond the tie margin, its results equal to the reference's (a wrong answer is never the fastest); <b>DIFF</b> marks results that differ from it. When the fastest tie, each is marked <i>tied</i>.</p>
 ${failures.length > 0 ? `<div class="failures" data-failures><p><b>Failed pages.</b> A failed page is a result too, compared with the reference's like any other, but its time went to failing, not downloading:</p><ul>${failures.map((line) => `<li>${escapeText(line.trim())}</li>`).join('')}</ul></div>` : ''}
-${lines.length > 0 ? `<ul class="verdict">${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>` : ''}
+${lines.length > 0 ? `<h3>Verdict</h3>\n<ul class="verdict" data-verdict>${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</ul>` : ''}
+${warningsList(result)}
 ${figures.join('\n')}
 </section>`;
 }
@@ -109,7 +109,7 @@ function sweepsSection(result: BenchResult): string {
   const figures = rowsByJob(result.rows).map(
     ([job, rows]) => `<figure class="chart" data-chart="sweep" data-job="${escapeText(job)}">
 <figcaption><strong>${escapeText(job)}</strong>: ${escapeText(jobDescription(job, rows, result))}</figcaption>
-${sweepChart(rows, sweep)}
+${sweepChartSvg(result, job)}
 </figure>`,
   );
   return `<section id="sweeps">
@@ -144,30 +144,45 @@ function whatToLookAt(row: BenchRow): string {
   }
 }
 
-function legend(rows: readonly BenchRow[], latencyMs: number | undefined): string {
-  const io = rows.some((row) => row.workload === 'io');
+/** The legend names only what the page's timelines measured. */
+function legend(rows: readonly BenchRow[]): string {
+  const events = rows.flatMap((row) => row.events);
   const entries: [string, string][] = [];
-  const failed = rows.some((row) => (row.failures?.length ?? 0) > 0);
-  if (io && latencyMs !== undefined) {
+  if (events.some((event) => event.sent !== undefined && event.sent > event.start)) {
+    entries.push([
+      colours.queued,
+      'download waiting for a free connection (until its request went out)',
+    ]);
+  }
+  if (events.some((event) => event.firstByte !== undefined)) {
     entries.push([
       colours.waiting,
-      `I/O waiting: the server’s configured latency, ${latencyMs} ms from each download’s start`,
+      'download waiting for the server (until the first byte came back)',
     ]);
+    entries.push([colours.receiving, 'download receiving and hashing its page']);
   }
-  entries.push([
-    colours.computing,
-    io && latencyMs !== undefined
-      ? 'CPU: computing; for a download, everything after the wait'
-      : 'CPU: computing',
-  ]);
-  if (io && latencyMs === undefined) {
+  if (events.some((event) => event.firstByte === undefined)) {
+    entries.push([colours.running, 'task running: its wall time, from its start to its end']);
+  }
+  if (rows.some((row) => row.picture)) {
+    const cpu = rows.some((row) => row.picture?.measure === 'cpu');
     entries.push([
-      colours.download,
-      'download from a real site: waiting and computing not told apart',
+      colours.busy,
+      cpu
+        ? 'busy: the share of each moment the thread spent on a core (its CPU time)'
+        : 'busy: the share of each moment the thread’s event loop was running code',
     ]);
+    entries.push([
+      colours.helpers,
+      'helper threads: V8’s and libuv’s, working for the whole process',
+    ]);
+    entries.push([colours.late, 'loop late: the main thread could not answer a 1 ms timer']);
   }
-  if (failed) {
+  if (rows.some((row) => (row.failures?.length ?? 0) > 0)) {
     entries.push([colours.failed, 'failed: the task’s item failed (hover for how)']);
+  }
+  if (events.some((event) => event.worker === LOST_WORKER)) {
+    entries.push([colours.lost, 'lost: its worker died; drawn from when the call was handed over']);
   }
   return `<div class="legend">${entries
     .map(
@@ -177,7 +192,10 @@ function legend(rows: readonly BenchRow[], latencyMs: number | undefined): strin
     .join('')}</div>`;
 }
 
-function timelineFigure(row: BenchRow, result: BenchResult): string {
+/** Below this share of the job's scale, a timeline is drawn a second time on its own. */
+const ZOOM_BELOW = 0.35;
+
+function timelineFigure(row: BenchRow, result: BenchResult, scaleMs: number): string {
   const attributes = `data-chart="timeline" data-job="${escapeText(row.job)}" data-strategy="${escapeText(row.strategy)}"`;
   const name = `<strong>${escapeText(rowLabel(row, result.sweep))}</strong> (${escapeText(row.model)})`;
   if (row.events.length === 0) {
@@ -187,13 +205,8 @@ function timelineFigure(row: BenchRow, result: BenchResult): string {
 <p class="empty">No timeline: ${escapeText(why)}</p>
 </figure>`;
   }
-  const timeline = layOutTimeline(
-    row.events,
-    row.workload,
-    result.latencyMs,
-    MAX_ROWS_PER_LANE,
-    row.failures,
-  );
+  const timeline = timelineOf(row);
+  const measured = measuredOf(row);
   const median = row.summary ? `; median run ${duration(row.summary.median)}` : '';
   const noun = row.job === 'download' ? 'pages' : 'items';
   const failed =
@@ -201,11 +214,19 @@ function timelineFigure(row: BenchRow, result: BenchResult): string {
       ? ` ${failuresInWords(row.outcomes, limitsOf(result), noun)}.`
       : '';
   const interrupted = row.interrupted ? ' Interrupted: from the runs finished before Ctrl-C.' : '';
-  const facts = `${describeTimeline(timeline)}; from the first start to the last end ${duration(timeline.spanMs)} in the run closest to the median${median}.${failed}${interrupted}`;
+  const facts = `${describeTimeline(timeline)}; ${duration(timeline.spanMs)} in the run closest to the median${median}.${failed}${interrupted}`;
+  const zoom = timeline.spanMs < scaleMs * ZOOM_BELOW;
+  const zoomed = zoom
+    ? `
+<figure class="chart" data-chart="timeline-zoomed" data-job="${escapeText(row.job)}" data-strategy="${escapeText(row.strategy)}" data-tasks="${timeline.taskCount}">
+<figcaption class="zoom-note">${name}, zoomed: the same run on its own time scale, ${escapeText(ratio(scaleMs / Math.max(timeline.spanMs, 1e-3)))} finer than the job’s.</figcaption>
+${timelineChart(timeline, { measured, zoomed: true })}
+</figure>`
+    : '';
   return `<figure class="chart" ${attributes} data-tasks="${timeline.taskCount}" data-failed="${row.failures?.length ?? 0}">
 <figcaption>${name}: ${escapeText(facts)} ${escapeText(whatToLookAt(row))}</figcaption>
-${timelineChart(timeline)}
-</figure>`;
+${timelineChart(timeline, { scaleMs, measured })}
+</figure>${zoomed}`;
 }
 
 function timelinesSection(result: BenchResult): string {
@@ -220,16 +241,20 @@ function timelinesSection(result: BenchResult): string {
     sweep && atLastValue.length > 0
       ? ` With a sweep, the timelines are those at ${escapeText(sweep.parameter)} ${lastValue}, the largest value.`
       : '';
-  const jobsShown = rowsByJob(shown).map(
-    ([job, rows]) =>
-      `<h3>${escapeText(job)}: ${escapeText(jobDescription(job, rows, result))}</h3>\n${rows
-        .map((row) => timelineFigure(row, result))
-        .join('\n')}`,
-  );
+  const jobsShown = rowsByJob(shown).map(([job, rows]) => {
+    // One time scale for a job's timelines: its longest run's.
+    const scaleMs = Math.max(
+      0,
+      ...rows.filter((row) => row.events.length > 0).map((row) => timelineOf(row).spanMs),
+    );
+    return `<h3>${escapeText(job)}: ${escapeText(jobDescription(job, rows, result))}</h3>\n${rows
+      .map((row) => timelineFigure(row, result, scaleMs))
+      .join('\n')}`;
+  });
   return `<section id="timelines">
 <h2>Timelines</h2>
-<p>Every task of one measured run (the one closest to the median), the way the article draws its diagrams, but measured: time runs left to right, each lane is one worker thread or process, each box one task. Tasks that overlap on one worker are stacked in rows within its lane. Each timeline has its own time scale: compare the axis labels, or the bars above.${sweepNote}</p>
-${legend(shown, result.latencyMs)}
+<p>Every task of one measured run (the one closest to the median), the way the article draws its diagrams, but measured: time runs left to right, each lane is one worker thread or process, each box one task, split where the task itself noted a moment. Tasks that overlap on one worker are stacked in rows within its lane. Under a lane, the thread’s busy strip is as high as the share of each moment it was busy; below the lanes, the main thread when it ran no task, the process’s helper threads, and when the main thread’s event loop was late. The timelines of one job share one time scale; one much shorter than the longest is drawn again, zoomed, and says so.${sweepNote}</p>
+${legend(shown)}
 ${jobsShown.join('\n')}
 </section>`;
 }
@@ -261,6 +286,7 @@ ${environment(result, generatedAt)}
 ${result.interrupted || result.rows.some((row) => row.interrupted) ? '<p class="interrupted" data-interrupted><b>Interrupted (Ctrl-C).</b> Rows marked interrupted show only the runs they finished; strategies not reached are missing.</p>' : ''}
 </header>
 ${mediansSection(result)}
+${tablesSection(result)}
 ${languagesSection(result)}
 ${sweepsSection(result)}
 ${timelinesSection(result)}

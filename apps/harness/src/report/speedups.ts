@@ -12,10 +12,22 @@ const AXIS_PX = 40;
 const RIGHT_PX = 190;
 const CHARACTER_PX = 7;
 
-/** Round ratios to mark on a log axis, between `low` and `high`. */
-function ratioTicks(low: number, high: number): number[] {
-  const candidates = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
-  return candidates.filter((tick) => tick >= low && tick <= high);
+/** Pixels between two tick labels' centres, so that they never touch. */
+const TICK_SPACING_PX = 44;
+
+/**
+ * Round ratios to mark on a log axis, between `low` and `high`: 1x always, and others
+ * only where their labels have room beside those already kept.
+ */
+function ratioTicks(low: number, high: number, x: (value: number) => number): number[] {
+  const candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+  const inRange = candidates.filter((tick) => tick >= low && tick <= high);
+  const kept = inRange.includes(1) ? [1] : [];
+  const byCloseness = [...inRange].sort((a, b) => Math.abs(Math.log(a)) - Math.abs(Math.log(b)));
+  for (const tick of byCloseness) {
+    if (kept.every((other) => Math.abs(x(tick) - x(other)) >= TICK_SPACING_PX)) kept.push(tick);
+  }
+  return kept.sort((a, b) => a - b);
 }
 
 /**
@@ -44,7 +56,7 @@ export function speedupChart(
   const x = logScale([low, high], [gutter, WIDTH - RIGHT_PX]);
   const plotBottom = TOP_PX + shown.length * ROW_PX;
 
-  const grid = ratioTicks(low, high).map((tick) =>
+  const grid = ratioTicks(low, high, x).map((tick) =>
     [
       element('line', {
         class: tick === 1 ? 'axis' : 'grid',
@@ -56,11 +68,8 @@ export function speedupChart(
       text({ x: x(tick), y: plotBottom + 16, 'text-anchor': 'middle', class: 'muted' }, `${tick}x`),
     ].join(''),
   );
+  const reference = rows.find((row) => row.reference)?.strategy ?? 'the reference';
   const marks = [
-    text(
-      { x: x(1) + 4, y: TOP_PX - 8, class: 'muted' },
-      `1x = ${rows.find((row) => row.reference)?.strategy ?? 'reference'}`,
-    ),
     ...(ceiling === undefined
       ? []
       : [
@@ -114,7 +123,7 @@ export function speedupChart(
         'text-anchor': 'middle',
         class: 'muted',
       },
-      'speed-up against the reference, log scale (whisker: 95 % interval)',
+      `speed-up against ${reference} (1x), log scale (whisker: 95 % interval)`,
     ),
   );
 }

@@ -9,7 +9,14 @@ import type { Activity, PlacedTask } from './lanes.js';
 
 export type Cell = Activity | undefined;
 
-const ACTIVITIES: readonly Activity[] = ['waiting', 'computing', 'download', 'failed'];
+const ACTIVITIES: readonly Activity[] = [
+  'queued',
+  'waiting',
+  'receiving',
+  'running',
+  'failed',
+  'lost',
+];
 
 /** Which activity filled most of each of `cellCount` cells spanning `[0, spanMs]`. */
 export function cellsOf(tasks: readonly PlacedTask[], spanMs: number, cellCount: number): Cell[] {

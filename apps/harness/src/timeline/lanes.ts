@@ -1,13 +1,16 @@
-import { mostAtOnce, type TaskEvent } from '@speedup/shared-core';
+import { LOST_WORKER, mostAtOnce, type TaskEvent } from '@speedup/shared-core';
 import type { BenchRow } from '../benchmark/result.js';
 
 /**
- * What a stretch of a task was doing, as far as the harness knows: waiting on the
- * server, computing, or downloading with no way to tell the two apart (real sites,
- * whose latency is unknown); or, for a task whose item failed, failing: its time went to
- * a failure, not to the work, and is drawn apart.
+ * What a stretch of a task was doing, as far as its own events say. A download that
+ * noted its moments (shared-core's `downloadPage`) splits into `queued` (from its start
+ * until its request went out: waiting for a free connection), `waiting` (until the
+ * response's first byte: waiting for the server) and `receiving` (the body arriving and
+ * being hashed). Any other task is `running` from start to end: its wall time, whether
+ * its thread computed through it is the busy lane's to say. A task whose item failed is
+ * `failed`, and one whose worker died before answering for it is `lost`.
  */
-export type Activity = 'waiting' | 'computing' | 'download' | 'failed';
+export type Activity = 'queued' | 'waiting' | 'receiving' | 'running' | 'failed' | 'lost';
 
 export interface TaskPart {
   readonly activity: Activity;
@@ -37,30 +40,35 @@ export interface Lane {
 
 export interface Timeline {
   readonly lanes: readonly Lane[];
-  /** From the first task's start to the last one's end. */
+  /** From the origin (the run's start, or the first task's) to the last task's end or the run's. */
   readonly spanMs: number;
   readonly taskCount: number;
   /** Most tasks in flight at one moment, over all lanes. */
   readonly peakInFlight: number;
 }
 
-/**
- * Splits a task into what it did. A download's first `latencyMs` (the local server's
- * configured delay) is waiting, capped at the task's length; the rest is the client's
- * own work: sending, receiving, parsing. CPU tasks compute throughout.
- */
-export function partsOf(
-  start: number,
-  end: number,
-  workload: BenchRow['workload'],
-  latencyMs: number | undefined,
-): TaskPart[] {
-  if (workload === 'cpu') return [{ activity: 'computing', start, end }];
-  if (latencyMs === undefined) return [{ activity: 'download', start, end }];
-  const waitedUntil = Math.min(start + latencyMs, end);
-  const parts: TaskPart[] = [{ activity: 'waiting', start, end: waitedUntil }];
-  if (end > waitedUntil) parts.push({ activity: 'computing', start: waitedUntil, end });
-  return parts;
+/** A task's moments, relative to the timeline's origin: what `partsOf` splits. */
+export interface TaskMomentsAt {
+  readonly start: number;
+  readonly end: number;
+  readonly sent?: number;
+  readonly firstByte?: number;
+}
+
+/** Splits a task at the moments it noted; one `running` part when it noted none. */
+export function partsOf({ start, end, sent, firstByte }: TaskMomentsAt): TaskPart[] {
+  if (firstByte === undefined) return [{ activity: 'running', start, end }];
+  const within = (time: number) => Math.min(end, Math.max(start, time));
+  const wentOut = within(sent ?? start);
+  const answered = within(Math.max(firstByte, wentOut));
+  const parts: TaskPart[] = [
+    { activity: 'queued', start, end: wentOut },
+    { activity: 'waiting', start: wentOut, end: answered },
+    { activity: 'receiving', start: answered, end },
+  ];
+  return parts.filter(
+    (part) => part.end > part.start || (start === end && part.activity === 'waiting'),
+  );
 }
 
 /**
@@ -106,26 +114,46 @@ const naturalOrder = new Intl.Collator('en', { numeric: true });
 /**
  * Lays out a row's task events: one lane per worker, in the order of their labels
  * (`thread 1`, `thread 2` …, `pid 4242`, `pid 4243` …), each packed into at most `maxRowsPerLane` rows.
- * A task whose item is in `failures` is one `failed` part, with its kind.
+ * A task whose item is in `failures` is one `failed` part, with its kind; one whose
+ * worker died first is one `lost` part. Times count from `origin` (the run's start, when
+ * known), else from the first task's start; the span reaches `until` when given.
  */
 export function layOutTimeline(
   events: readonly TaskEvent[],
-  workload: BenchRow['workload'],
-  latencyMs: number | undefined,
   maxRowsPerLane = Number.POSITIVE_INFINITY,
   failures: BenchRow['failures'] = [],
+  { origin, until }: { origin?: number; until?: number } = {},
 ): Timeline {
   const failed = new Map(failures.map(({ index, kind }) => [index, kind]));
   if (events.length === 0) return { lanes: [], spanMs: 0, taskCount: 0, peakInFlight: 0 };
-  const origin = events.reduce((earliest, event) => Math.min(earliest, event.start), Infinity);
+  const zero =
+    origin ?? events.reduce((earliest, event) => Math.min(earliest, event.start), Infinity);
   const byWorker = new Map<string, PlacedTask[]>();
   for (const event of events) {
-    const start = event.start - origin;
-    const end = Math.max(event.end - origin, start);
+    const start = event.start - zero;
+    const end = Math.max(event.end - zero, start);
     const failure = failed.get(event.index);
-    const task: PlacedTask = failure
-      ? { index: event.index, start, end, parts: [{ activity: 'failed', start, end }], failure }
-      : { index: event.index, start, end, parts: partsOf(start, end, workload, latencyMs) };
+    const lost = event.worker === LOST_WORKER;
+    const task: PlacedTask =
+      failure || lost
+        ? {
+            index: event.index,
+            start,
+            end,
+            parts: [{ activity: lost ? 'lost' : 'failed', start, end }],
+            ...(failure ? { failure } : {}),
+          }
+        : {
+            index: event.index,
+            start,
+            end,
+            parts: partsOf({
+              start,
+              end,
+              ...(event.sent === undefined ? {} : { sent: event.sent - zero }),
+              ...(event.firstByte === undefined ? {} : { firstByte: event.firstByte - zero }),
+            }),
+          };
     const lane = byWorker.get(event.worker);
     if (lane) lane.push(task);
     else byWorker.set(event.worker, [task]);
@@ -137,9 +165,10 @@ export function layOutTimeline(
       return { worker, rows, overflow, taskCount: tasks.length };
     });
   const all = [...byWorker.values()].flat();
+  const lastEnd = all.reduce((latest, task) => Math.max(latest, task.end), 0);
   return {
     lanes,
-    spanMs: all.reduce((latest, task) => Math.max(latest, task.end), 0),
+    spanMs: until === undefined ? lastEnd : Math.max(lastEnd, until - zero),
     taskCount: all.length,
     peakInFlight: mostAtOnce(all),
   };

@@ -1,4 +1,5 @@
 import { setImmediate as turnOfTheEventLoop } from 'node:timers/promises';
+import { readBusy, startBusyRecord, takeBusyReadings } from '../busy.js';
 import { type Timed, timed } from '../tasks.js';
 
 /**
@@ -37,11 +38,31 @@ export function poolTask<Item, Value>(
   task: (item: Item) => Value | Promise<Value>,
 ): PoolTask<Item, Value> {
   return async (items) => {
+    startRecordingOnce();
+    readBusy();
     const answers: Timed<Value>[] = [];
     for (const item of items) answers.push(await timed(() => task(item)));
+    readBusy();
     await turnOfTheEventLoop();
-    return answers;
+    return withBusyReadings(answers);
   };
+}
+
+let recording = false;
+
+/** A worker keeps its busy readings from its first task on, and sends them back with its answers. */
+function startRecordingOnce(): void {
+  if (recording) return;
+  recording = true;
+  startBusyRecord();
+}
+
+/** The worker's busy readings since its last answer ride on this answer's last item. */
+function withBusyReadings<Value>(answers: Timed<Value>[]): Timed<Value>[] {
+  const busy = takeBusyReadings();
+  const last = answers.at(-1);
+  if (last && busy.length > 0) answers[answers.length - 1] = { ...last, busy };
+  return answers;
 }
 
 /** A worker's tasks by name, whatever their items. */

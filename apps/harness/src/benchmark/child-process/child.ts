@@ -24,6 +24,7 @@ import {
   type SetupRequest,
   STOPPED,
 } from './messages.js';
+import { startSampling, withoutBusy } from './sampler.js';
 
 const LOOP_RESOLUTION_MS = 2;
 const PROGRESS_EVERY_MS = 200;
@@ -109,6 +110,7 @@ const measureRun =
     run: number,
     warmup: boolean,
     reportsProgress = true,
+    picturing = false,
   ) =>
   async (): Promise<RunRecord> => {
     const events: TaskEvent[] = [];
@@ -126,6 +128,7 @@ const measureRun =
     loop.enable();
     // The histogram's timer counts from its first tick: let it tick before the run starts.
     await sleep(LOOP_RESOLUTION_MS * 2);
+    const sampling = picturing ? startSampling() : undefined;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const results = await runner
@@ -133,6 +136,7 @@ const measureRun =
       .finally(() => progress.stop());
     const workMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const picture = sampling?.stop(events);
     // A run that blocked the loop is only recorded once the loop's timer gets to fire.
     await sleep(LOOP_RESOLUTION_MS * 2);
     loop.disable();
@@ -159,7 +163,8 @@ const measureRun =
         max: lateness(loop.max),
       },
       results,
-      events,
+      events: withoutBusy(events),
+      ...(picture ? { picture } : {}),
     };
   };
 
@@ -167,6 +172,11 @@ let strategyRunner: AnyRunner | undefined;
 /** `--floor`: the bare client, run beside the strategy in this same process. */
 let floorRunner: AnyRunner | undefined;
 let input: IoInput | CpuInput | undefined;
+/**
+ * Whether the strategy's runs are sampled for the timelines: a Node module's are. A
+ * program in another language runs its tasks in its own process, out of reach.
+ */
+let picturing = false;
 let closing: Promise<void> | undefined;
 
 async function setUp(request: SetupRequest): Promise<ChildMessage> {
@@ -177,6 +187,7 @@ async function setUp(request: SetupRequest): Promise<ChildMessage> {
   strategyRunner = (await strategy.setup(request.setup)) as AnyRunner;
   const setupMs = performance.now() - started;
   input = request.input;
+  picturing = !pkg.command;
   if (!request.withFloor)
     return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
   const floorStarted = performance.now();
@@ -193,7 +204,7 @@ async function setUp(request: SetupRequest): Promise<ChildMessage> {
  */
 async function runOnce(run: number, warmup: boolean): Promise<RunRecord> {
   if (!strategyRunner || !input) throw new Error('run before set-up');
-  const strategyRun = measureRun(strategyRunner, input, run, warmup);
+  const strategyRun = measureRun(strategyRunner, input, run, warmup, true, picturing);
   if (!floorRunner) return strategyRun();
   const floorRun = measureRun(floorRunner, input, run, warmup, false);
   if (run % 2 === 0) {

@@ -1,4 +1,11 @@
-import type { CpuInput, IoInput, Result, SetupOptions, TaskEvent } from '@speedup/shared-core';
+import type {
+  BusyMeasure,
+  CpuInput,
+  IoInput,
+  Result,
+  SetupOptions,
+  TaskEvent,
+} from '@speedup/shared-core';
 
 /**
  * Messages between the harness (parent.ts) and a measuring process (child.ts). Each strategy is measured in
@@ -26,6 +33,29 @@ export interface LoopDelay {
   readonly max: number;
 }
 
+/** One thread's busy readings (shared-core's busy.ts): flat pairs of time and busy milliseconds so far. */
+export interface BusyTrace {
+  /** The thread, labelled as its tasks are: `pid 4242` for a process's main thread, `thread 3`. */
+  readonly worker: string;
+  readonly readings: readonly number[];
+}
+
+/** What a timeline draws of a run beyond its tasks (see sampler.ts). Times are milliseconds since the epoch. */
+export interface RunPicture {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The label of the measuring process's main thread, which started the run. */
+  readonly mainThread: string;
+  /** What `busy` measures: each thread's CPU time (Linux), or its event loop's active time. */
+  readonly measure: BusyMeasure;
+  /** The main thread's readings first, then every worker's that ran tasks. */
+  readonly busy: readonly BusyTrace[];
+  /** The whole process's CPU time, all its threads: flat pairs of time and milliseconds so far. */
+  readonly processCpu: readonly number[];
+  /** The main thread's sampling timer: flat pairs of when it fired and how many milliseconds late. */
+  readonly loopLateness: readonly number[];
+}
+
 export interface RunRecord {
   readonly warmup: boolean;
   /** Wall-clock time of `run()`, in milliseconds. */
@@ -39,6 +69,8 @@ export interface RunRecord {
   readonly results: Result[];
   /** Emptied by the harness for runs it will never draw, so a long row does not hold them all. */
   readonly events: TaskEvent[];
+  /** Busy lanes and loop delay, for the timelines; none for a strategy that is not a Node module. Emptied with `events`. */
+  readonly picture?: RunPicture;
   /** Set by the harness when it emptied `events`. */
   readonly eventsDropped?: boolean;
   /** `--floor`: the floor's own run, taken in the same process right beside this one. */
@@ -46,7 +78,7 @@ export interface RunRecord {
 }
 
 /** A run of the floor, measured as a strategy's run is. */
-export type FloorRun = Omit<RunRecord, 'warmup' | 'elapsedMs' | 'floor'>;
+export type FloorRun = Omit<RunRecord, 'warmup' | 'elapsedMs' | 'floor' | 'picture'>;
 
 export interface MeasureReport {
   /** Time to set the strategy up (start pools, create sessions), in milliseconds. */
