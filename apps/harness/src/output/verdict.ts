@@ -101,6 +101,7 @@ export function floorLines(result: BenchResult): string[] {
   });
 }
 
+/**
  * The verdict's lines, and a last one saying how ties were decided (none with a sweep);
  * first, a warning for every job in which more than a tenth of the items failed.
  */
