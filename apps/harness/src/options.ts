@@ -324,7 +324,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--batch <n>',
-      withRange("items a pool hands a worker at once, Python's chunksize (default 1)", benchRanges.batch),
+      withRange(
+        "items a pool hands a worker at once, Python's chunksize (default 1)",
+        benchRanges.batch,
+      ),
       inRange(benchRanges.batch),
     )
     .option(
