@@ -57,6 +57,8 @@ export interface Chart {
   /** `default.speedups.download`: run, kind, and what it draws. */
   readonly name: string;
   readonly alt: string;
+  /** What to read in it, under the image. */
+  readonly caption?: string;
   readonly svg: string;
 }
 
@@ -88,6 +90,7 @@ export function charts(results: Results): Chart[] {
     made.push({
       name: `default.timeline.${row.strategy}`,
       alt: `Timeline of ${row.strategy} downloading the pages`,
+      caption: `Every page of the run closest to the median, one lane per worker: red is the wait for the server's latency, blue the client's own work.`,
       svg: standalone(timelineChart(timeline)),
     });
   }
@@ -120,5 +123,6 @@ export const chartPath = (name: string) => `${CHARTS_FOLDER}/${name}.svg`;
 export function chartLink(results: Results, name: string, file: string): string {
   const chart = charts(results).find((each) => each.name === name);
   if (!chart) throw new Error(`no chart named ${name}`);
-  return `![${chart.alt}](${posix.relative(posix.dirname(file), chartPath(name))})`;
+  const image = `![${chart.alt}](${posix.relative(posix.dirname(file), chartPath(name))})`;
+  return chart.caption ? `${image}\n\n${chart.caption}` : image;
 }

@@ -13,8 +13,11 @@
  *     fib takes <!-- value:cpu-sync.fib.median -->1.95 s<!-- /value --> here
  */
 
-const BLOCK = /<!-- generated:([^\s>]+) -->\n([\s\S]*?)<!-- \/generated:\1 -->/g;
-const VALUE = /<!-- value:([^\s>]+) -->([\s\S]*?)<!-- \/value -->/g;
+// A block's markers are lines of their own: shown inline, as here, they are not one.
+const BLOCK = /^<!-- generated:([^\s>]+) -->\n([\s\S]*?)<!-- \/generated:\1 -->/gm;
+// A value's name always has a dot (`cpu-sync.fib.median`), so the syntax can be shown in
+// prose as `<!-- value:NAME -->` without being taken for one.
+const VALUE = /<!-- value:([^\s>]+\.[^\s>]+) -->([\s\S]*?)<!-- \/value -->/g;
 
 /** What one document is rewritten from: the file's path decides its charts' relative links. */
 export interface Renderers {

@@ -180,7 +180,7 @@ export function block(results: Results, name: string, file: string): string {
       return `${fenced(shown.join('\n'))}\n${source(results, argument)}`;
     }
     case 'chart':
-      return `${chartLink(results, argument, file)}\n${source(results, argument.split('.')[0] as string)}`;
+      return `${chartLink(results, argument, file)}\n\n${source(results, argument.split('.')[0] as string)}`;
     case 'guide':
       return guide(results);
     default:
