@@ -1,3 +1,4 @@
+import { redactCredentials } from '@speedup/shared-core/harness';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import type { BenchOptions } from '../options.js';
 
@@ -6,7 +7,8 @@ import type { BenchOptions } from '../options.js';
  * a tool needs to draw the harness's own tables, verdict and charts again later
  * (`pnpm docs:update` does). Task events are kept for the I/O jobs only, whose timelines
  * the docs draw; a CPU job of 100,000 tasks would make the file megabytes. Paths of this
- * machine and the Redis address stay out of it.
+ * machine and the Redis address stay out of it, and every URL's password reads `***`,
+ * as everywhere else the harness writes.
  */
 export interface SavedResult extends Omit<BenchResult, 'options'> {
   readonly options: Omit<
@@ -21,12 +23,14 @@ function withoutBulk(row: BenchRow): BenchRow {
 
 export function savedResult(result: BenchResult): SavedResult {
   const { root, redis, compare, exportJson, exportMarkdown, report, ...options } = result.options;
-  return {
+  const saved: SavedResult = {
     ...result,
     options,
     rows: result.rows.map(withoutBulk),
     ...(result.floors ? { floors: result.floors.map(withoutBulk) } : {}),
   };
+  // Sites, their outcomes and the differences all carry URLs: hide the passwords of all.
+  return JSON.parse(redactCredentials(JSON.stringify(saved))) as SavedResult;
 }
 
 /** A `bench_result` read back: a `BenchResult` every table, verdict and chart accepts. */
