@@ -34,6 +34,25 @@ const harness = join(root, 'apps/harness/dist/cli.js');
 
 /** Quick: one run each, no warm-up, no more runs for precision. */
 const BRIEF = ['--runs', '1', '--min-time', '0', '--warmup', '0', '--precision', '0'];
+/**
+ * 100,000 tasks take up to half a minute a run on some pools: a fifth of them, one
+ * warm-up and two measured runs give the per-task overhead and its interval in a
+ * fraction of the time (the cost per task does not depend on how many there are).
+ */
+const MANY_SMALL = [
+  '--size',
+  quick ? '0.1' : '0.2',
+  '--warmup',
+  '1',
+  '--runs',
+  '2',
+  '--min-time',
+  '0',
+  '--precision',
+  '0',
+];
+/** Python's sums take seconds a run and owe nothing to a warm-up: two runs each. */
+const PYTHON_SUMS = ['--runs', '2', '--min-time', '0', '--warmup', '0', '--precision', '0'];
 /** Python's fib takes about 35 s a run: one run each, stated in the file. */
 const PYTHON_FIB = ['--runs', '1', '--min-time', '0', '--warmup', '0'];
 
@@ -48,15 +67,8 @@ function benches(notes: string[]): Planned[] {
     { name: 'default', what: 'pnpm bench: every default strategy and job', args: [] },
     {
       name: 'pools',
-      what: 'the pools compared on 100,000 tiny tasks: per-task overhead, set-up, memory',
-      args: [
-        '--workload',
-        'cpu',
-        '--job',
-        'many-small',
-        '--variants',
-        ...(quick ? ['--size', '0.1'] : []),
-      ],
+      what: 'the pools compared on many tiny tasks: per-task overhead, set-up, memory',
+      args: ['--workload', 'cpu', '--job', 'many-small', '--variants', ...MANY_SMALL],
     },
     {
       name: 'batch',
@@ -66,6 +78,7 @@ function benches(notes: string[]): Planned[] {
         'cpu-threading,cpu-threading:piscina',
         '--job',
         'many-small',
+        ...MANY_SMALL,
         '--sweep',
         quick ? 'batch=1,100' : 'batch=1,10,100,1000',
       ],
@@ -121,7 +134,7 @@ function benches(notes: string[]): Planned[] {
       {
         name: 'python-sums',
         what: "the article's Python programs, sums",
-        args: ['--python', '--workload', 'cpu', '--job', 'sum-of-squares', '--interleave'],
+        args: ['--python', '--workload', 'cpu', '--job', 'sum-of-squares', ...PYTHON_SUMS],
       },
     );
     if (quick) notes.push("Python's fib not measured: it takes minutes even once.");
