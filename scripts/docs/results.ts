@@ -66,3 +66,27 @@ export function benchResult(results: Results, name: string): BenchResult {
   if (!run) throw new Error(`${RESULTS_FILE} has no run named '${name}': run pnpm bench:publish`);
   return resultFromSaved(run.export.bench_result);
 }
+
+/**
+ * What the docs need of a run's export: the task events only of the run whose timelines
+ * they draw (`default`); a sweep of 20,000 pages would otherwise make the file megabytes.
+ */
+export function keptForTheDocs(name: string, exported: Run['export']): Run['export'] {
+  if (name === 'default') return exported;
+  const bare = <Row extends { readonly events: unknown; readonly failures?: unknown }>(
+    row: Row,
+  ) => ({
+    ...row,
+    events: [],
+    failures: [],
+  });
+  const saved = exported.bench_result;
+  return {
+    ...exported,
+    bench_result: {
+      ...saved,
+      rows: saved.rows.map(bare),
+      ...(saved.floors ? { floors: saved.floors.map(bare) } : {}),
+    },
+  };
+}
