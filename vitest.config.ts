@@ -20,9 +20,15 @@ const projects = ['packages', 'apps']
     },
   }));
 
+// The docs' generated sections, their figures and links (scripts/docs/).
+const docs = {
+  extends: true as const,
+  test: { name: 'docs', root: join(repository, 'scripts/docs'), include: ['test/**/*.test.ts'] },
+};
+
 export default defineConfig({
   test: {
-    projects,
+    projects: [...projects, docs],
     // Tests start real servers, pools and processes; on a busy 2-core machine they need room.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -5,6 +5,7 @@ import { type GroupVerdict, judge } from '../benchmark/judge.js';
 import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { crossovers } from '../benchmark/sweep.js';
+import { savedResult } from './saved-result.js';
 import { writeExport } from './write-file.js';
 
 /**
@@ -254,6 +255,8 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       jitter_ms: result.latencyMs === undefined ? null : result.options.jitter,
       size: result.options.size,
     },
+    /** The run as the harness holds it (see saved-result.ts): what redraws its tables later. */
+    bench_result: savedResult(result),
   };
   await writeExport(file, `${JSON.stringify(document, null, 2)}\n`);
 }
