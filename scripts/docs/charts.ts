@@ -1,50 +1,21 @@
 /**
  * The report's charts as standalone SVG files under docs/charts/, for the READMEs to
- * link. Every chart is drawn by the harness's own renderers; this module only chooses
- * which, and wraps each in what a file needs (its namespace and its styles). After the
- * report's renderers move behind `report/charts.ts`, only this file changes.
+ * link. Every chart is drawn by the harness's own renderers (`report/charts.ts`); this
+ * module only chooses which.
  */
 import { posix } from 'node:path';
 import {
-  type BenchResult,
   type BenchRow,
-  judge,
-  layOutTimeline,
-  MAX_ROWS_PER_LANE,
   rowsByJob,
-  speedupChart,
-  stylesheet,
+  speedupChartSvg,
+  standalone,
   sweepChart,
-  timelineChart,
+  sweepChartSvg,
+  timelineSvg,
 } from '@speedup/harness';
 import { benchResult, type Results } from './results.js';
 
 export const CHARTS_FOLDER = 'docs/charts';
-
-/** The stylesheet's rules for SVG only: a file has no page around it. */
-const svgStyles = stylesheet
-  .split('\n')
-  .filter((line) => line.startsWith('svg'))
-  .join('\n');
-
-function standalone(drawing: string): string {
-  const opened = drawing.replace(
-    /^<svg /,
-    '<svg xmlns="http://www.w3.org/2000/svg" style="background:#fff;font-family:system-ui,sans-serif" ',
-  );
-  return `${opened.replace(/>/, `><style>${svgStyles}</style>`)}\n`;
-}
-
-function fastestOf(
-  result: BenchResult,
-): (row: BenchRow) => 'fastest' | 'tied for fastest' | undefined {
-  const verdicts = judge(result);
-  return (row) => {
-    const group = verdicts.find((each) => each.judged.includes(row));
-    if (!group?.fastest.includes(row) || group.fastest.length === group.judged.length) return;
-    return group.fastest.length === 1 ? 'fastest' : 'tied for fastest';
-  };
-}
 
 /** A row whose median is what one fresh start costs: set-up plus the first run. */
 function countingSetup(row: BenchRow): BenchRow {
@@ -66,9 +37,8 @@ export interface Chart {
 export function charts(results: Results): Chart[] {
   const made: Chart[] = [];
   const defaults = benchResult(results, 'default');
-  const badgeOf = fastestOf(defaults);
-  for (const [job, rows] of rowsByJob(defaults.rows)) {
-    const drawing = speedupChart(rows, defaults, badgeOf);
+  for (const [job] of rowsByJob(defaults.rows)) {
+    const drawing = speedupChartSvg(defaults, job);
     if (drawing) {
       made.push({
         name: `default.speedups.${job}`,
@@ -80,18 +50,11 @@ export function charts(results: Results): Chart[] {
   for (const row of defaults.rows.filter(
     (each) => each.job === 'download' && each.events.length > 0,
   )) {
-    const timeline = layOutTimeline(
-      row.events,
-      row.workload,
-      defaults.latencyMs,
-      MAX_ROWS_PER_LANE,
-      row.failures,
-    );
     made.push({
       name: `default.timeline.${row.strategy}`,
       alt: `Timeline of ${row.strategy} downloading the pages`,
-      caption: `Every page of the run closest to the median, one lane per worker: red is the wait for the server's latency, blue the client's own work.`,
-      svg: standalone(timelineChart(timeline)),
+      caption: `Every page of the run closest to the median, one lane per worker, each bar split into what the download itself saw: waiting for a connection, waiting for the server's first byte, receiving and hashing. Under the workers, where each thread was busy on a CPU and how late the main thread's event loop was: all measured in that run.`,
+      svg: standalone(timelineSvg(row)),
     });
   }
   for (const runName of ['workers', 'size', 'batch', 'hybrid-pages']) {
@@ -102,7 +65,7 @@ export function charts(results: Results): Chart[] {
       made.push({
         name: `${runName}.sweep.${job}`,
         alt: `Median time against ${result.sweep.parameter}, ${job}`,
-        svg: standalone(sweepChart(rows, result.sweep)),
+        svg: standalone(sweepChartSvg(result, job)),
       });
       if (runName === 'size') {
         made.push({

@@ -68,14 +68,21 @@ export function benchResult(results: Results, name: string): BenchResult {
 }
 
 /**
- * What the docs need of a run's export: the task events only of the run whose timelines
- * they draw (`default`); a sweep of 20,000 pages would otherwise make the file megabytes.
+ * What the docs need of a run's export: the task events and measured lanes only of the
+ * run whose timelines they draw (`default`); a sweep of 20,000 pages would otherwise make the file megabytes.
  */
 export function keptForTheDocs(name: string, exported: Run['export']): Run['export'] {
   if (name === 'default') return exported;
-  const bare = <Row extends { readonly events: unknown; readonly failures?: unknown }>(
-    row: Row,
-  ) => ({
+  const bare = <
+    Row extends {
+      readonly events: unknown;
+      readonly failures?: unknown;
+      readonly picture?: unknown;
+    },
+  >({
+    picture: _,
+    ...row
+  }: Row) => ({
     ...row,
     events: [],
     failures: [],

@@ -18,6 +18,14 @@ export { renderTables } from './output/tables.js';
 export { textTimelines } from './output/timeline-text.js';
 export { verdict } from './output/verdict.js';
 export { barChart } from './report/bars.js';
+export {
+  badges,
+  speedupChartSvg,
+  standalone,
+  sweepChartSvg,
+  timelineSvg,
+  timesChartSvg,
+} from './report/charts.js';
 export { speedupChart } from './report/speedups.js';
 export { stylesheet } from './report/style.js';
 export { sweepChart } from './report/sweep-chart.js';

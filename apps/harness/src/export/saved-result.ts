@@ -5,7 +5,8 @@ import type { BenchOptions } from '../options.js';
 /**
  * The run itself, as the harness holds it, inside `--export-json` (`bench_result`): what
  * a tool needs to draw the harness's own tables, verdict and charts again later
- * (`pnpm docs:update` does). Task events are kept for the I/O jobs only, whose timelines
+ * (`pnpm docs:update` does). Task events and the measured lanes (`picture`) are kept for
+ * the I/O jobs only, whose timelines
  * the docs draw; a CPU job of 100,000 tasks would make the file megabytes. Paths of this
  * machine and the Redis address stay out of it, and every URL's password reads `***`,
  * as everywhere else the harness writes.
@@ -18,7 +19,9 @@ export interface SavedResult extends Omit<BenchResult, 'options'> {
 }
 
 function withoutBulk(row: BenchRow): BenchRow {
-  return row.workload === 'io' ? row : { ...row, events: [], failures: [] };
+  if (row.workload === 'io') return row;
+  const { picture: _, ...rest } = row;
+  return { ...rest, events: [], failures: [] };
 }
 
 export function savedResult(result: BenchResult): SavedResult {
