@@ -37,16 +37,16 @@ const harness = join(root, 'apps/harness/dist/cli.js');
 const BRIEF = ['--runs', '1', '--min-time', '0', '--warmup', '0', '--precision', '0'];
 /**
  * 100,000 tasks take up to half a minute a run on some pools: a fifth of them, one
- * warm-up and two measured runs give the per-task overhead and its interval in a
+ * warm-up and a few measured runs give the per-task overhead and its interval in a
  * fraction of the time (the cost per task does not depend on how many there are).
  */
-const MANY_SMALL = [
+const manySmall = (runs: number) => [
   '--size',
   quick ? '0.1' : '0.2',
   '--warmup',
   '1',
   '--runs',
-  '2',
+  String(runs),
   '--min-time',
   '0',
   '--precision',
@@ -69,7 +69,8 @@ function benches(notes: string[]): Planned[] {
     {
       name: 'pools',
       what: 'the pools compared on many tiny tasks: per-task overhead, set-up, memory',
-      args: ['--workload', 'cpu', '--job', 'many-small', '--variants', ...MANY_SMALL],
+      // Five runs: the pools' overheads are compared with their intervals here.
+      args: ['--workload', 'cpu', '--job', 'many-small', '--variants', ...manySmall(5)],
     },
     {
       name: 'batch',
@@ -79,7 +80,7 @@ function benches(notes: string[]): Planned[] {
         'cpu-threading,cpu-threading:piscina',
         '--job',
         'many-small',
-        ...MANY_SMALL,
+        ...manySmall(2),
         '--sweep',
         quick ? 'batch=1,100' : 'batch=1,10,100,1000',
       ],

@@ -140,7 +140,7 @@ export function block(results: Results, name: string, file: string): string {
       const result = benchResult(results, argument);
       const rows = crossovers(result).map(
         (each) =>
-          `| ${each.strategy} | ${each.job} | ${each.warm ?? 'never'} | ${each.withSetup ?? 'never'} |`,
+          `| ${each.strategy} | ${each.job} | ${each.warm ?? (each.warmAt.length > 0 ? `at ${each.warmAt.join(', ')} only` : 'never')} | ${each.withSetup ?? 'never'} |`,
       );
       const parameter = result.sweep?.parameter ?? '';
       return `| strategy | job | pays from ${parameter} (warm) | pays from ${parameter} (counting set-up and 1st run) |\n|---|---|---|---|\n${rows.join('\n')}\n\n${source(results, argument)}`;

@@ -148,9 +148,35 @@ describe('sweeps', () => {
 
   it('finds where a strategy starts to beat sync for good, with and without its set-up', () => {
     expect(crossovers(result)).toEqual([
-      { job: 'fib', strategy: 'cpu-threading', parameter: 'size', warm: 1, withSetup: 10 },
-      { job: 'fib', strategy: 'cpu-asyncio', parameter: 'size', warm: null, withSetup: null },
+      {
+        job: 'fib',
+        strategy: 'cpu-threading',
+        parameter: 'size',
+        warm: 1,
+        warmAt: [1, 10],
+        withSetup: 10,
+      },
+      {
+        job: 'fib',
+        strategy: 'cpu-asyncio',
+        parameter: 'size',
+        warm: null,
+        warmAt: [0.1],
+        withSetup: null,
+      },
     ]);
+  });
+
+  it('calls a faster median a win only when its speed-up interval lies above 1', () => {
+    const unsure = {
+      ...result,
+      rows: result.rows.map((each) =>
+        each.strategy === 'cpu-threading' ? { ...each, speedupCi95: [0.8, 2.5] as const } : each,
+      ),
+    };
+    const threads = crossovers(unsure).find((each) => each.strategy === 'cpu-threading');
+    expect(threads?.warm).toBeNull();
+    expect(threads?.warmAt).toEqual([]);
   });
 
   it('prints a table per job with a column per value, and the crossovers', () => {
@@ -161,7 +187,7 @@ describe('sweeps', () => {
     expect(text).toContain(
       'cpu-threading (fib): beats sync from size 1 on warm runs; from size 10 counting its set-up and first run.',
     );
-    expect(text).toContain('cpu-asyncio (fib): never beats sync in this range on warm runs');
+    expect(text).toContain('cpu-asyncio (fib): beats sync at size 0.1 but not beyond on warm runs');
   });
 });
 

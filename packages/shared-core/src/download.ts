@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { onAbort } from './abort.js';
 import { readBusy } from './busy.js';
 import { deathOf, dieDownloading } from './crash.js';
+import { type Deadline, deadlineIn } from './deadlines.js';
 import { httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
 import { clock, momentsOfThisTask, type TaskMoments } from './tasks.js';
@@ -29,6 +30,9 @@ class PageFailure extends Error {
     super(timeout ? `${code} (${timeout})` : code);
   }
 }
+
+/** What a page whose own deadline passed fails with. */
+const PAGE_TIMEOUT = new PageFailure('timeout', 'page');
 
 const ERROR_CODES: Readonly<Record<string, PageFailure>> = {
   UND_ERR_CONNECT_TIMEOUT: new PageFailure('timeout', 'connect'),
@@ -80,7 +84,7 @@ function get(
   headers: Record<string, string> | undefined,
   maxBytes: number,
   signal: AbortSignal | undefined,
-  deadline: AbortSignal,
+  deadline: Deadline,
   moments: TaskMoments | undefined,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
@@ -97,12 +101,11 @@ function get(
     };
     // The run's signal is shared by every page (see `onAbort`); the deadline is this page's own.
     const stopListening = signal ? onAbort(signal, () => stop(signal.reason)) : () => {};
-    const onDeadline = () => stop(deadline.reason as Error);
+    deadline.onPass = () => stop(PAGE_TIMEOUT);
     const settle = () => {
       stopListening();
-      deadline.removeEventListener('abort', onDeadline);
+      deadline.onPass = undefined;
     };
-    deadline.addEventListener('abort', onDeadline, { once: true });
 
     session.dispatch(
       { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers },
@@ -112,7 +115,7 @@ function get(
           if (moments) moments.sent ??= clock();
           readBusy();
           if (signal?.aborted) started.abort(signal.reason);
-          else if (deadline.aborted) started.abort(deadline.reason);
+          else if (deadline.passed) started.abort(PAGE_TIMEOUT);
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
           status = statusCode;
@@ -136,7 +139,7 @@ function get(
         onResponseError(_controller, error) {
           settle();
           if (signal?.aborted) return reject(signal.reason);
-          if (deadline.aborted) return reject(deadline.reason);
+          if (deadline.passed) return reject(PAGE_TIMEOUT);
           // A connection that ends before the length the server announced: a clean close
           // (undici: "other side closed") is a server that lied about its length; a reset
           // stays a reset. Without an announced length there is nothing to fall short of.
@@ -147,16 +150,6 @@ function get(
       },
     );
   });
-}
-
-/**
- * The page's own deadline: aborts with a `timeout (page)` failure `ms` after it starts,
- * unless `clear`ed first.
- */
-function pageDeadline(ms: number): { signal: AbortSignal; clear(): void } {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new PageFailure('timeout', 'page')), ms);
-  return { signal: deadline.signal, clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -188,21 +181,13 @@ export async function downloadPage(
   if (death) return dieDownloading(death);
   const first = new URL(url);
   const credentials = basicAuth(first);
-  const deadline = pageDeadline(pageTimeout);
+  const deadline = deadlineIn(pageTimeout);
   let target = first;
   try {
     for (let redirects = 0; ; redirects++) {
       // Credentials go only where the user sent them, never to another origin a redirect names.
       const headers = target.origin === first.origin ? credentials : undefined;
-      const response = await get(
-        session,
-        target,
-        headers,
-        maxBytes,
-        signal,
-        deadline.signal,
-        moments,
-      );
+      const response = await get(session, target, headers, maxBytes, signal, deadline, moments);
       const redirected = response.status >= 300 && response.status < 400 && response.location;
       if (!redirected) {
         const { status, bytes, sha256 } = response;

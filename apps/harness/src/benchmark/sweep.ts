@@ -8,6 +8,11 @@ export interface Crossover {
   readonly parameter: SweepParameter;
   /** Smallest value from which it is faster on warm runs, at every larger value too; null if never. */
   readonly warm: number | null;
+  /**
+   * Every value at which it is faster on warm runs. A batch size can pay in the middle of
+   * the range and not beyond (too few batches to share out), so `warm` alone could hide it.
+   */
+  readonly warmAt: readonly number[];
   /** The same, counting its set-up (pool start-up) and first run against the reference's. */
   readonly withSetup: number | null;
 }
@@ -16,6 +21,15 @@ export interface Crossover {
 export const sweptValue = (row: BenchRow, parameter: SweepParameter) =>
   Number(row.parameters[parameter]);
 const oneShot = (row: BenchRow) => (row.setupMs ?? 0) + (row.coldMs ?? Number.NaN);
+
+/**
+ * Faster than the reference on warm runs: the whole 95 % interval of its speed-up above
+ * 1 where it has one, as the verdict asks of a winner; its median below otherwise.
+ */
+function beatsWarm(row: BenchRow, base: BenchRow): boolean {
+  if (row.speedupCi95) return row.speedupCi95[0] > 1;
+  return (row.summary?.median ?? 0) < (base.summary?.median ?? 0);
+}
 
 /** The first value from which `beats` holds at every value after it too. */
 function firstLasting(points: readonly { value: number; beats: boolean }[]): number | null {
@@ -47,16 +61,13 @@ export function crossovers(result: BenchResult): Crossover[] {
         return row?.summary && base?.summary && row !== base ? [{ value, row, base }] : [];
       });
       if (points.length === 0) continue;
+      const warm = points.map(({ value, row, base }) => ({ value, beats: beatsWarm(row, base) }));
       found.push({
         job,
         strategy,
         parameter: sweep.parameter,
-        warm: firstLasting(
-          points.map(({ value, row, base }) => ({
-            value,
-            beats: (row.summary?.median ?? 0) < (base.summary?.median ?? 0),
-          })),
-        ),
+        warm: firstLasting(warm),
+        warmAt: warm.filter(({ beats }) => beats).map(({ value }) => value),
         withSetup: firstLasting(
           points.map(({ value, row, base }) => ({ value, beats: oneShot(row) < oneShot(base) })),
         ),

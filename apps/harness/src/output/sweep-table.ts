@@ -40,9 +40,13 @@ export function renderSweep(result: BenchResult): string {
       `Sweep of ${sweep.parameter}, ${job}: median work time (speed-up vs sync${perTask})\n${table.toString()}`,
     );
   }
-  const lines = crossovers(result).map(({ job, strategy, parameter, warm, withSetup }) => {
+  const lines = crossovers(result).map(({ job, strategy, parameter, warm, warmAt, withSetup }) => {
     const warmText =
-      warm === null ? 'never beats sync in this range' : `beats sync from ${parameter} ${warm}`;
+      warm !== null
+        ? `beats sync from ${parameter} ${warm}`
+        : warmAt.length > 0
+          ? `beats sync at ${parameter} ${warmAt.join(', ')} but not beyond`
+          : 'never beats sync in this range';
     const setupText =
       withSetup === null
         ? 'never, counting its set-up and first run'
