@@ -69,8 +69,18 @@ function benches(notes: string[]): Planned[] {
     {
       name: 'pools',
       what: 'the pools compared on many tiny tasks: per-task overhead, set-up, memory',
-      // Five runs: the pools' overheads are compared with their intervals here.
-      args: ['--workload', 'cpu', '--job', 'many-small', '--variants', ...manySmall(5)],
+      // Five runs, and the time for them (the default budget would cut the slow pools to
+      // two): the pools' overheads are compared with their intervals here.
+      args: [
+        '--workload',
+        'cpu',
+        '--job',
+        'many-small',
+        '--variants',
+        ...manySmall(5),
+        '--time-budget',
+        '30',
+      ],
     },
     {
       name: 'batch',

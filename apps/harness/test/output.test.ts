@@ -108,6 +108,21 @@ describe('verdict', () => {
     expect(line).toMatch(/; cpu-multiprocessing 1\.6\dx \(1\.\d\d–1\.\d\d\)\.$/);
   });
 
+  it('says the runs cannot tell yet when an interval reaches a quarter faster and slower at once', () => {
+    // Two runs each, far apart: 1.9x faster by the medians, but the interval holds 1.
+    const [line] = verdict(
+      judged(
+        row('cpu-sync', 'sequential', [2400, 3500], { reference: true }),
+        row('cpu-threading', 'threads', [1500, 1550]),
+      ),
+    );
+    expect(line).toMatch(
+      /^CPU-bound \(fib\): too few runs to tell cpu-threading 1\.9\dx \(\d\.\d\d–\d+\.\d+\) from cpu-sync: their intervals are too wide to call them alike or apart \(2 runs each at least/,
+    );
+    expect(line).not.toContain('nothing is faster');
+    expect(line).not.toContain('≈');
+  });
+
   it('says nothing is faster than the reference when nothing is', () => {
     const [line] = verdict(judged(sync, row('cpu-asyncio', 'async', [1005, 995, 1012, 998])));
     expect(line).toBe('CPU-bound (fib): cpu-sync ≈ cpu-asyncio: nothing is faster than cpu-sync.');

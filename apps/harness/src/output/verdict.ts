@@ -20,7 +20,27 @@ function noGainBecause(row: BenchRow): string {
   return 'no gain';
 }
 
-function lineOf(verdict: GroupVerdict): string | undefined {
+/**
+ * A tie wider than this either way (a quarter faster to a quarter slower) says nothing:
+ * its runs could not have told a real difference from none.
+ */
+const UNDECIDED_SPREAD = 1.25;
+
+/**
+ * A strategy that ties with the reference only because its runs cannot tell: its interval
+ * reaches a quarter faster and a quarter slower at once, or (a tie after Holm's
+ * correction for many comparisons) lies wholly on one side of the tie margin. Calling it
+ * `≈` would claim the runs had shown it is as fast.
+ */
+function undecided(verdict: GroupVerdict, row: BenchRow, margin: number): boolean {
+  const speedup = speedupAgainst(verdict, row);
+  if (!speedup) return false;
+  const [low, high] = speedup.ci95;
+  const wide = low <= 1 / UNDECIDED_SPREAD && high >= UNDECIDED_SPREAD;
+  return wide || high < 1 / (1 + margin) || low > 1 + margin;
+}
+
+function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
   const { reference, fastest, sameAsReference, judged } = verdict;
   const first = verdict.rows[0];
   if (!first) return undefined;
@@ -40,13 +60,22 @@ function lineOf(verdict: GroupVerdict): string | undefined {
   const others = judged.filter((row) => row !== reference && !fastest.includes(row));
   const parts: string[] = [];
 
+  const unsure = judged.filter(
+    (row) =>
+      row !== reference &&
+      // Tied with the reference: among the fastest with it, or gaining nothing on it.
+      ((fastest.includes(reference) && fastest.includes(row)) || sameAsReference.includes(row)) &&
+      undecided(verdict, row, margin),
+  );
   if (fastest.includes(reference)) {
-    const tied = fastest.filter((row) => row !== reference);
-    parts.push(
-      tied.length > 0
-        ? `${[reference, ...tied].map((row) => row.strategy).join(' ≈ ')}: nothing is faster than ${reference.strategy}`
-        : `nothing is faster than ${reference.strategy}`,
-    );
+    const tied = fastest.filter((row) => row !== reference && !unsure.includes(row));
+    if (unsure.length === 0 || tied.length > 0) {
+      parts.push(
+        tied.length > 0
+          ? `${[reference, ...tied].map((row) => row.strategy).join(' ≈ ')}${unsure.length === 0 ? `: nothing is faster than ${reference.strategy}` : ''}`
+          : `nothing is faster than ${reference.strategy}`,
+      );
+    }
   } else {
     const names = fastest.map((row) => row.strategy).join(' ≈ ');
     const figures = fastest.map(speedupOf).join(' and ');
@@ -58,7 +87,13 @@ function lineOf(verdict: GroupVerdict): string | undefined {
         : '';
     parts.push(`${names} fastest, ${figures} vs ${reference.strategy}${gil}`);
   }
-  const same = others.filter((row) => sameAsReference.includes(row));
+  if (unsure.length > 0) {
+    const runs = Math.min(...[reference, ...unsure].map((row) => row.timesMs.length));
+    parts.push(
+      `too few runs to tell ${unsure.map((row) => `${row.strategy} ${speedupOf(row)}`).join(', ')} from ${reference.strategy}: their intervals are too wide to call them alike or apart (${runs} run${runs === 1 ? '' : 's'} each at least; --time-budget allows more)`,
+    );
+  }
+  const same = others.filter((row) => sameAsReference.includes(row) && !unsure.includes(row));
   const rest = others.filter((row) => !sameAsReference.includes(row));
   for (const row of same) {
     parts.push(`${row.strategy} ≈ ${reference.strategy} (${noGainBecause(row)})`);
@@ -109,7 +144,9 @@ export function verdict(result: BenchResult): string[] {
   const warnings = failureWarnings(result);
   if (result.sweep) return warnings;
   const verdicts = judge(result);
-  const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
+  const lines = verdicts
+    .map((each) => lineOf(each, result.options.tieMargin))
+    .filter((line): line is string => line !== undefined);
   lines.push(...floorLines(result));
   if (lines.length === 0) return warnings;
   const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
