@@ -102,3 +102,28 @@ describe('Node and Python side by side', () => {
     );
   });
 });
+
+describe('Node and Python side by side, when the runs cannot tell', () => {
+  it('says so instead of calling a wide interval a tie', () => {
+    // Two runs each, far apart: Python's threads look 1.5x slower, but the interval
+    // reaches a quarter either way.
+    const spread = (strategy: string, model: string, timesMs: number[], extra = {}) =>
+      row(strategy, model, timesMs[0] ?? 0, {
+        timesMs,
+        summary: summarize(timesMs),
+        runsOk: timesMs.map(() => true),
+        ...extra,
+      });
+    const lines = sideBySide(
+      result([
+        spread('io-sync', 'sequential', [4000, 4100], { reference: true }),
+        spread('io-threading', 'threads', [600, 1200]),
+        spread('py-io-sync', 'sequential', [4000, 4100], { reference: true }),
+        spread('py-io-threading', 'threads', [900, 1800]),
+      ]),
+    );
+    const threads = lines.find((line) => line.trim().startsWith('threads:'));
+    expect(threads).toContain('too few runs to tell which is faster (the interval is too wide)');
+    expect(threads).not.toContain('tie');
+  });
+});

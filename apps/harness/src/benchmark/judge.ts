@@ -64,6 +64,23 @@ export function speedupAgainst(
   return undefined;
 }
 
+/**
+ * A tie wider than this either way (a quarter faster to a quarter slower) says nothing:
+ * its runs could not have told a real difference from none.
+ */
+const UNDECIDED_SPREAD = 1.25;
+
+/**
+ * Whether a tie is one only because the runs cannot tell: its interval reaches a quarter
+ * faster and a quarter slower at once, or (a tie after Holm's correction for many
+ * comparisons) lies wholly on one side of the tie margin. Calling it `≈` would claim the
+ * runs had shown the two alike.
+ */
+export function cannotTell([low, high]: Interval, margin: number): boolean {
+  const wide = low <= 1 / UNDECIDED_SPREAD && high >= UNDECIDED_SPREAD;
+  return wide || high < 1 / (1 + margin) || low > 1 + margin;
+}
+
 const judgeable = (row: BenchRow) => row.ok && row.timesMs.length >= 2 && row.summary;
 
 /** Compares every pair of rows, at `margin` (0.03 for 3 %), Holm-corrected over the pairs. */

@@ -1,6 +1,7 @@
 import { typicalTime } from '../benchmark/intervals.js';
 import {
   acrossLanguages,
+  cannotTell,
   type GroupVerdict,
   judge,
   type LanguagePair,
@@ -46,10 +47,13 @@ function againstSync(
     : duration(row.summary?.median);
 }
 
-function comparison(model: string, pair: LanguagePair): string {
+function comparison(model: string, pair: LanguagePair, margin: number): string {
   const { ratio, ci95, judgement } = pair;
   if (!judgement || !ci95) {
     return `Node's ${model} ${ratioWithInterval(ratio, undefined)} Python's time: too few runs to tell which is faster (2 or more each)`;
+  }
+  if (judgement === 'same' && cannotTell(ci95, margin)) {
+    return `Node's ${model} ${ratioWithInterval(ratio, ci95)} Python's time: too few runs to tell which is faster (the interval is too wide)`;
   }
   if (judgement === 'faster') {
     return `Node's ${model} ${ratioWithInterval(ratio, ci95)} faster than Python's`;
@@ -83,7 +87,7 @@ export function sideBySideByJob(result: BenchResult): JobSideBySide[] {
     const lines = pairs.map((pair) => {
       const { node, other } = pair;
       const python = verdictOf(other.language ?? 'python');
-      return `${node.model}: Node ${againstSync(verdictOf('node'), node, rows)}, Python ${againstSync(python, other, rows)}; ${comparison(node.model, pair)}`;
+      return `${node.model}: Node ${againstSync(verdictOf('node'), node, rows)}, Python ${againstSync(python, other, rows)}; ${comparison(node.model, pair, result.options.tieMargin)}`;
     });
     jobs.push({ job, lines });
   }

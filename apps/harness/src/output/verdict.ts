@@ -1,5 +1,5 @@
 import { ratioToFloor } from '../benchmark/comparisons.js';
-import { type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
+import { cannotTell, type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
 import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { failureWarnings } from './failures.js';
@@ -20,24 +20,10 @@ function noGainBecause(row: BenchRow): string {
   return 'no gain';
 }
 
-/**
- * A tie wider than this either way (a quarter faster to a quarter slower) says nothing:
- * its runs could not have told a real difference from none.
- */
-const UNDECIDED_SPREAD = 1.25;
-
-/**
- * A strategy that ties with the reference only because its runs cannot tell: its interval
- * reaches a quarter faster and a quarter slower at once, or (a tie after Holm's
- * correction for many comparisons) lies wholly on one side of the tie margin. Calling it
- * `≈` would claim the runs had shown it is as fast.
- */
+/** A strategy tied with the reference only because its runs cannot tell (see `cannotTell`). */
 function undecided(verdict: GroupVerdict, row: BenchRow, margin: number): boolean {
   const speedup = speedupAgainst(verdict, row);
-  if (!speedup) return false;
-  const [low, high] = speedup.ci95;
-  const wide = low <= 1 / UNDECIDED_SPREAD && high >= UNDECIDED_SPREAD;
-  return wide || high < 1 / (1 + margin) || low > 1 + margin;
+  return speedup !== undefined && cannotTell(speedup.ci95, margin);
 }
 
 function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
@@ -64,7 +50,9 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
     (row) =>
       row !== reference &&
       // Tied with the reference: among the fastest with it, or gaining nothing on it.
-      ((fastest.includes(reference) && fastest.includes(row)) || sameAsReference.includes(row)) &&
+      (fastest.includes(reference)
+        ? fastest.includes(row)
+        : !fastest.includes(row) && sameAsReference.includes(row)) &&
       undecided(verdict, row, margin),
   );
   if (fastest.includes(reference)) {
