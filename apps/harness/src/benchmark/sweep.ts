@@ -68,8 +68,13 @@ export function crossovers(result: BenchResult): Crossover[] {
         parameter: sweep.parameter,
         warm: firstLasting(warm),
         warmAt: warm.filter(({ beats }) => beats).map(({ value }) => value),
+        // One cold run each, so no interval: a strategy is said to pay counting its set-up
+        // only where it also wins on warm runs (set-up and a cold run only add to a run).
         withSetup: firstLasting(
-          points.map(({ value, row, base }) => ({ value, beats: oneShot(row) < oneShot(base) })),
+          points.map(({ value, row, base }) => ({
+            value,
+            beats: beatsWarm(row, base) && oneShot(row) < oneShot(base),
+          })),
         ),
       });
     }
