@@ -50,9 +50,8 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
     (row) =>
       row !== reference &&
       // Tied with the reference: among the fastest with it, or gaining nothing on it.
-      (fastest.includes(reference)
-        ? fastest.includes(row)
-        : !fastest.includes(row) && sameAsReference.includes(row)) &&
+      ((fastest.includes(reference) && fastest.includes(row)) ||
+        (!fastest.includes(row) && sameAsReference.includes(row))) &&
       undecided(verdict, row, margin),
   );
   if (fastest.includes(reference)) {
