@@ -74,7 +74,11 @@ export class MeasuringProcess implements MeasuringSession {
       else if (message.type === 'failed') this.#fail(new MeasureError(message.message));
       else if (this.#waiting?.type === message.type) this.#waiting.resolve(message);
     });
-    void this.#exited.then(([code, killedBy]) =>
+    // Failed only once its channel has closed too ('close', not 'exit'): a process can
+    // exit before the harness has read the last messages it sent (its 'finished' among
+    // them), and a busy machine then reported a run that ended well as ended early.
+    const closed = once(this.#child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    void closed.then(([code, killedBy]) =>
       this.#fail(
         new MeasureError(
           signal?.aborted
