@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { type EmbeddedRedis, startRedisServer } from '@speedup/shared-core/redis
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBench } from '../src/benchmark/plan.js';
-import { bench, cli, runsOnly } from './run-cli.js';
+import { bench, cli, processesLeftSince, processesMatching, runsOnly } from './run-cli.js';
 
 /**
  * The distributed lane from the command line: chosen by --distributed, checked before
@@ -23,31 +23,15 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const PASSWORD = 'hunter2-not-for-printing';
 
 /** Worker processes of this repository's distributed strategies, and redis-servers, running now. */
-function queueProcesses(): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    const ourWorker =
-      command.includes(repositoryRoot) && /-distributed\/dist\/worker/.test(command);
-    if (ourWorker || /redis-server/.test(command)) found.push(`${pid} ${command}`);
-  }
-  return found;
-}
+const queueProcesses = () =>
+  processesMatching(
+    (command) =>
+      (command.includes(repositoryRoot) && /-distributed\/dist\/worker/.test(command)) ||
+      /redis-server/.test(command),
+  );
 
 /** Waits up to 3 s for every queue process started since `before` to be gone; returns those left. */
-async function leftSince(before: readonly string[]): Promise<string[]> {
-  let left = queueProcesses().filter((line) => !before.includes(line));
-  for (let tries = 0; left.length > 0 && tries < 30; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    left = queueProcesses().filter((line) => !before.includes(line));
-  }
-  return left;
-}
+const leftSince = (before: readonly string[]) => processesLeftSince(before, queueProcesses);
 
 async function closedPort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');

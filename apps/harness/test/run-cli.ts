@@ -50,8 +50,8 @@ export const runsOnly = (runs: number) => [
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Processes of this repository's harness, server and pools that are running now. */
-export function ourProcesses(): string[] {
+/** Processes running now whose command line `matches`, each as `pid command`. */
+export function processesMatching(matches: (command: string) => boolean): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     let command = '';
@@ -60,22 +60,31 @@ export function ourProcesses(): string[] {
     } catch {
       continue;
     }
-    if (
-      command.includes(repositoryRoot) &&
-      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.cjs/.test(command)
-    ) {
-      found.push(`${pid} ${command}`);
-    }
+    if (matches(command)) found.push(`${pid} ${command}`);
   }
   return found;
 }
 
-/** Waits up to 3 s for every process of ours that was not running `before` to be gone; returns those left. */
-export async function processesLeftSince(before: readonly string[]): Promise<string[]> {
-  let left = ourProcesses().filter((line) => !before.includes(line));
+/** Processes of this repository's harness, server and pools that are running now. */
+export const ourProcesses = () =>
+  processesMatching(
+    (command) =>
+      command.includes(repositoryRoot) &&
+      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.cjs/.test(command),
+  );
+
+/**
+ * Waits up to 3 s for every process `running` lists (ours, unless told) that was not
+ * running `before` to be gone; returns those left.
+ */
+export async function processesLeftSince(
+  before: readonly string[],
+  running: () => string[] = ourProcesses,
+): Promise<string[]> {
+  let left = running().filter((line) => !before.includes(line));
   for (let tries = 0; left.length > 0 && tries < 30; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    left = ourProcesses().filter((line) => !before.includes(line));
+    left = running().filter((line) => !before.includes(line));
   }
   return left;
 }
