@@ -8,7 +8,7 @@ import type { BenchOptions } from '../src/options.js';
 import { renderSweep } from '../src/output/sweep-table.js';
 import { renderTables } from '../src/output/tables.js';
 import { verdict } from '../src/output/verdict.js';
-import { warningsFor } from '../src/output/warnings.js';
+import { resultWarnings, warningsFor } from '../src/output/warnings.js';
 
 const options: BenchOptions = {
   runs: 3,
@@ -70,6 +70,33 @@ describe('warnings', () => {
   });
 });
 
+describe('a speed-up above the parallel ceiling', () => {
+  const sync = row('cpu-sync', 'sequential', [2000, 2010, 1990], { reference: true });
+  const threads = row('cpu-threading', 'threads', [1050, 1055, 1045]);
+  const measured = (ceiling: number, ci95?: readonly [number, number]): BenchResult => {
+    const baseline = { reference: sync, cores: 2, ceiling, latencyMs: undefined, items: 20 };
+    return {
+      options,
+      cores: 2,
+      parallelCeiling: ceiling,
+      ...(ci95 ? { parallelCeilingCi95: ci95 } : {}),
+      rows: [sync, threads].map((each) => withComparisons(each, baseline)),
+    };
+  };
+
+  it('is a warning when its interval lies wholly above the ceiling', () => {
+    const warnings = resultWarnings(measured(1.5));
+    expect(warnings.map((warning) => warning.row.strategy)).toEqual(['cpu-threading']);
+    expect(warnings[0]?.text).toMatch(/lies above the 1\.50x this machine's cores give/);
+  });
+
+  it("is none when the ceiling's own interval reaches it: the ceiling was measured in a dip", () => {
+    // Pairs of 1.1x to 1.95x: the machine gave one core for part of the measurement.
+    expect(resultWarnings(measured(1.5, [1.1, 1.95]))).toEqual([]);
+    expect(resultWarnings(measured(1.5, [1.45, 1.6]))).toHaveLength(1);
+  });
+});
+
 describe('verdict', () => {
   /** Rows compared with the first, the reference, as the schedule compares them. */
   const judged = (...rows: BenchRow[]): BenchResult => {
@@ -121,6 +148,23 @@ describe('verdict', () => {
     );
     expect(line).not.toContain('nothing is faster');
     expect(line).not.toContain('≈');
+  });
+
+  it('names no row among the fastest that its runs cannot place against the leader', () => {
+    // A run of this fib job on a shared machine: the host took a core for a second or two,
+    // and one run each of cpu-threading and cpu-asyncio took a third longer.
+    const lines = verdict(
+      judged(
+        row('cpu-sync', 'sequential', [2220, 2260, 2270], { reference: true }),
+        row('cpu-asyncio', 'async', [2210, 2300, 3030]),
+        row('cpu-multiprocessing', 'processes', [1160, 1190, 1200]),
+        row('cpu-threading', 'threads', [1150, 1160, 1860]),
+      ),
+    );
+    expect(lines[0]).toMatch(
+      /^CPU-bound \(fib\): cpu-multiprocessing fastest, 1\.9\dx \(1\.\d\d–\d\.\d\d\) vs cpu-sync; too few runs to tell cpu-threading 1\.\d\dx \(0\.\d\d–\d\.\d\d\), cpu-asyncio 0\.\d\dx \(0\.\d\d–1\.\d\d\) from cpu-multiprocessing: their intervals are too wide/,
+    );
+    expect(lines[0]).not.toContain('≈');
   });
 
   it('says nothing is faster than the reference when nothing is', () => {

@@ -6,7 +6,13 @@ import {
   relativePrecision,
   timeRatio,
 } from '../src/benchmark/intervals.js';
-import { modifiedZScores, OUTLIER_THRESHOLD, quantile, summarize } from '../src/benchmark/stats.js';
+import {
+  medianInterval,
+  modifiedZScores,
+  OUTLIER_THRESHOLD,
+  quantile,
+  summarize,
+} from '../src/benchmark/stats.js';
 
 describe('summarize', () => {
   it('matches hand-computed figures: sample standard deviation, median of an even count', () => {
@@ -42,6 +48,24 @@ describe('quantile', () => {
     expect(quantile(values, 0.5)).toBe(35);
     expect(quantile(values, 0.99)).toBeCloseTo(49.6, 10);
     expect(quantile(values, 1)).toBe(50);
+  });
+});
+
+describe('medianInterval', () => {
+  // The order statistics that scipy's binomial gives: with n values, the interval from the
+  // k-th lowest to the k-th highest covers the median with 1 − 2·binom.cdf(k − 1, n, 0.5),
+  // e.g. `1 - 2 * scipy.stats.binom.cdf(1, 9, 0.5)` = 0.9609 for the 2nd and 8th of nine.
+  it('takes the widest-k order statistics that still cover 95 %', () => {
+    const nine = [1.9, 1.1, 1.95, 1.93, 1.4, 1.97, 1.92, 1.96, 1.94];
+    expect(medianInterval(nine)).toEqual([1.4, 1.96]);
+    // Six values: only min and max cover 95 % (0.969); 20 values: the 6th and 15th (0.959).
+    expect(medianInterval([3, 1, 2, 6, 5, 4])).toEqual([1, 6]);
+    const twenty = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(medianInterval(twenty)).toEqual([6, 15]);
+  });
+
+  it('has none below six values, where even min and max cover less than 95 %', () => {
+    expect(medianInterval([1, 2, 3, 4, 5])).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { CeilingChildMessage } from './child-process/messages.js';
-import { median } from './stats.js';
+import type { Interval } from './intervals.js';
+import { median, medianInterval } from './stats.js';
 
 /**
  * What this machine's cores really give to independent processes: one process running a
@@ -15,12 +16,23 @@ export interface ParallelCeiling {
   readonly cores: number;
   /** One process's time ÷ the side-by-side time, the median of `REPEATS` pairs. */
   readonly ceiling: number;
+  /**
+   * About 95 % interval of that median, from the pairs' order statistics (no assumption
+   * about their spread): wide when the cores the machine gives changed while it was
+   * measured, as they do on a shared virtual machine for seconds at a time.
+   */
+  readonly ci95?: Interval;
 }
 
-/** fib(30) takes a few milliseconds: 24 calls are about a fifth of a second on one core. */
+/**
+ * fib(30) takes a few milliseconds: 12 calls are about a tenth of a second on one core.
+ * Many short pairs rather than a few long ones: on a shared virtual machine the cores
+ * it gives drop to about one for a second or two at a time, and a median of nine pairs
+ * stands when two or three fall in such a dip.
+ */
 const KERNEL_N = 30;
-const KERNEL_CALLS = 24;
-const REPEATS = 3;
+const KERNEL_CALLS = 12;
+const REPEATS = 9;
 
 /** The child's next message; rejects if it exits first, so a dead child never hangs the run. */
 function reply(child: ChildProcess): Promise<CeilingChildMessage> {
@@ -65,7 +77,9 @@ export async function measureParallelCeiling(
       const sideBySide = await work(children, callsEach);
       ratios.push(alone / sideBySide);
     }
-    return { cores, ceiling: ratios.length > 0 ? median(ratios) : cores };
+    if (ratios.length === 0) return { cores, ceiling: cores };
+    const ci95 = medianInterval(ratios);
+    return { cores, ceiling: median(ratios), ...(ci95 ? { ci95 } : {}) };
   } finally {
     signal?.removeEventListener('abort', stop);
     for (const child of children) if (child.connected) child.disconnect();

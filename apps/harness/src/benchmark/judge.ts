@@ -43,8 +43,17 @@ export interface GroupVerdict {
   readonly judged: readonly BenchRow[];
   readonly reference: BenchRow | undefined;
   readonly comparisons: readonly Comparison[];
-  /** Rows no other row is significantly faster than, fastest first. */
+  /**
+   * Rows no other row is significantly faster than, by their medians; when some are
+   * `undecided`, the leader (the row that surely beats the most others) first.
+   */
   readonly fastest: readonly BenchRow[];
+  /**
+   * Rows nothing surely beats that the runs cannot place against the leader of `fastest`
+   * either (`cannotTell`): they are not named among the fastest, nor as slower. Only when
+   * the reference is beaten; otherwise the verdict weighs each row against the reference.
+   */
+  readonly undecided: readonly BenchRow[];
   /** Rows other than the reference that do not differ from it. */
   readonly sameAsReference: readonly BenchRow[];
 }
@@ -118,6 +127,40 @@ function sameAs(row: BenchRow, other: BenchRow, comparisons: readonly Comparison
   );
 }
 
+function comparisonOf(a: BenchRow, b: BenchRow, comparisons: readonly Comparison[]) {
+  return comparisons.find((c) => (c.a === a && c.b === b) || (c.a === b && c.b === a));
+}
+
+/**
+ * The rows nothing surely beats, split into those tied with the leader and those the runs
+ * cannot place against it. The leader is the row that surely beats the most others, the
+ * faster typical time first among equals: a row whose median is lowest but whose runs
+ * spread widely leads nothing.
+ */
+function splitUnbeaten(
+  unbeaten: readonly BenchRow[],
+  comparisons: readonly Comparison[],
+  margin: number,
+): { fastest: BenchRow[]; undecided: BenchRow[] } {
+  const wins = (row: BenchRow) =>
+    comparisons.filter(
+      (c) => (c.a === row && c.judgement === 'faster') || (c.b === row && c.judgement === 'slower'),
+    ).length;
+  const time = (row: BenchRow) => typicalTime(row.timesMs) ?? Number.POSITIVE_INFINITY;
+  const [leader] = [...unbeaten].sort((x, y) => wins(y) - wins(x) || time(x) - time(y));
+  if (!leader) return { fastest: [], undecided: [] };
+  const undecided = unbeaten.filter((row) => {
+    const c = row !== leader && comparisonOf(row, leader, comparisons);
+    return c ? cannotTell(c.ci95, margin) : false;
+  });
+  // In order of their medians, as the tables list them, unless some are undecided: then
+  // the leader they could not be placed against comes first.
+  const placed = unbeaten.filter((row) => !undecided.includes(row));
+  const fastest =
+    undecided.length === 0 ? placed : [leader, ...placed.filter((row) => row !== leader)];
+  return { fastest, undecided };
+}
+
 /** The verdict on one group of rows: one job, at one swept value. */
 export function judgeGroup(
   job: BenchJobName,
@@ -131,6 +174,11 @@ export function judgeGroup(
   const reference =
     judged.find((row) => row.reference) ?? judged.find((row) => row.model === 'sequential');
   const byTime = [...judged].sort((x, y) => (x.summary?.median ?? 0) - (y.summary?.median ?? 0));
+  const unbeaten = byTime.filter((row) => !beaten(row, comparisons));
+  const { fastest, undecided } =
+    reference && !unbeaten.includes(reference)
+      ? splitUnbeaten(unbeaten, comparisons, margin)
+      : { fastest: unbeaten, undecided: [] };
   return {
     job,
     language: rows[0]?.language ?? 'node',
@@ -139,7 +187,8 @@ export function judgeGroup(
     judged,
     reference,
     comparisons,
-    fastest: byTime.filter((row) => !beaten(row, comparisons)),
+    fastest,
+    undecided,
     sameAsReference: reference
       ? judged.filter((row) => row !== reference && sameAs(row, reference, comparisons))
       : [],

@@ -1,4 +1,5 @@
 import { diffResults } from '@speedup/shared-core';
+import type { ParallelCeiling } from './ceiling.js';
 import {
   type ChildMessage,
   MeasureError,
@@ -61,7 +62,7 @@ export interface MeasuringSession {
 export interface Measurer {
   start(request: SetupRequest, options: MeasureOptions): Promise<MeasuringSession>;
   /** What the machine's cores give independent processes (see ceiling.ts). */
-  parallelCeiling(cores: number, signal?: AbortSignal): Promise<number>;
+  parallelCeiling(cores: number, signal?: AbortSignal): Promise<ParallelCeiling>;
 }
 
 /**
@@ -78,12 +79,15 @@ export interface RunPlan {
    * warm-up has passed. With 0, the cold run is the first measured run.
    */
   readonly warmup: number | 'steady';
-  /** At least this many measured runs, unless `budgetMs` is spent first (never fewer than two). */
+  /**
+   * At least this many measured runs, unless `budgetMs` is spent first and the runs so far
+   * already agree to `precision` (never fewer than two).
+   */
   readonly runs: number;
   readonly minTimeMs: number;
   /** Relative half-width of the typical time's 95 % interval to aim for (0.02: ±2 %); 0 turns it off. */
   readonly precision: number;
-  /** Measured work after which no more runs are added for precision, nor past two for `runs`. */
+  /** Measured work after which no more runs are added for precision, nor past two precise ones for `runs`. */
   readonly budgetMs: number;
 }
 
@@ -111,13 +115,14 @@ function needsMoreMeasured(measured: readonly RunRecord[], plan: RunPlan): boole
   const count = measured.length;
   const spent = elapsed(measured);
   if (count >= MAX_RUNS) return false;
-  if (count < plan.runs && (count < 2 || spent < plan.budgetMs)) return true;
+  const precise =
+    plan.precision === 0 || relativePrecision(measured.map((run) => run.workMs)) <= plan.precision;
+  // Two long runs are enough only when they already agree to the precision asked for: two
+  // that differ by a few percent leave an interval ±12.7 standard errors wide (Student's t
+  // with one degree of freedom), too wide for a verdict to say anything.
+  if (count < plan.runs && (count < 2 || spent < plan.budgetMs || !precise)) return true;
   if (sum(measured) < plan.minTimeMs) return true;
-  return (
-    plan.precision > 0 &&
-    spent < plan.budgetMs &&
-    relativePrecision(measured.map((run) => run.workMs)) > plan.precision
-  );
+  return !precise && spent < plan.budgetMs;
 }
 
 /** What a strategy needs next, given the runs it has done: a warm-up run, a measured one, or nothing. */

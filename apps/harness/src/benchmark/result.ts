@@ -138,6 +138,8 @@ export interface BenchResult {
   readonly cores: number;
   /** What the cores give independent processes (see ceiling.ts); measured before CPU jobs only. */
   readonly parallelCeiling?: number;
+  /** The ceiling's interval over its pairs (see ceiling.ts); absent with too few pairs. */
+  readonly parallelCeilingCi95?: Interval;
   /** The local server's latency when it served the I/O job; undefined with `--sites`. */
   readonly latencyMs?: number;
   /** With `--sweep`, rows repeat once per value; `row.parameters[parameter]` holds it. */

@@ -21,6 +21,7 @@ import {
 } from '@speedup/shared-core/harness';
 import { type SiteServer, startSiteServer } from '@speedup/site-server';
 import type { BenchOptions } from '../options.js';
+import type { ParallelCeiling } from './ceiling.js';
 import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
 import type { PlannedInput } from './compare.js';
@@ -352,7 +353,7 @@ export async function runBench(
   const expectedByInput = new Map<string, Result[]>();
   const referenceRows = new Map<BenchJobName, BenchRow>();
   const measurer = hooks.measurer ?? inChildProcess;
-  let ceiling: number | undefined;
+  let ceiling: ParallelCeiling | undefined;
   try {
     for (const value of options.sweep?.values ?? [undefined]) {
       const effective = atSweepValue(options, value);
@@ -376,7 +377,7 @@ export async function runBench(
           hooks,
           expectedByInput,
           reusableReference: reusable,
-          ceiling,
+          ceiling: ceiling?.ceiling,
           python,
           env,
         });
@@ -393,7 +394,8 @@ export async function runBench(
     floors: rows.filter((row) => row.floor),
     options,
     cores,
-    parallelCeiling: ceiling,
+    parallelCeiling: ceiling?.ceiling,
+    ...(ceiling?.ci95 ? { parallelCeilingCi95: ceiling.ci95 } : {}),
     latencyMs: server ? options.latency : undefined,
     sweep: options.sweep,
     python,

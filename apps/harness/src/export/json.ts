@@ -182,6 +182,8 @@ export interface JsonVerdict {
   /** With a sweep, the value of the swept setting this verdict is for. */
   readonly swept_value?: string;
   readonly fastest: string[];
+  /** Strategies nothing beat that the runs cannot place against the fastest: neither tied nor slower. */
+  readonly undecided: string[];
   readonly same_as_reference: string[];
   readonly comparisons: {
     readonly a: string;
@@ -200,6 +202,7 @@ export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
     language: verdict.language,
     ...(verdict.sweptValue === undefined ? {} : { swept_value: verdict.sweptValue }),
     fastest: verdict.fastest.map((row) => row.strategy),
+    undecided: verdict.undecided.map((row) => row.strategy),
     same_as_reference: verdict.sameAsReference.map((row) => row.strategy),
     comparisons: verdict.comparisons.map(({ a, b, ratio, ci95, judgement }) => ({
       a: a.strategy,
@@ -234,7 +237,11 @@ export async function exportJson(result: BenchResult, file: string): Promise<voi
       };
     }),
     verdicts: judge(result).map(toJsonVerdict),
-    machine: { cores: result.cores, parallel_ceiling: orNull(result.parallelCeiling) },
+    machine: {
+      cores: result.cores,
+      parallel_ceiling: orNull(result.parallelCeiling),
+      parallel_ceiling_ci95: interval(result.parallelCeilingCi95),
+    },
     sweep: orNull(result.sweep),
     crossovers: crossovers(result),
     environment: {

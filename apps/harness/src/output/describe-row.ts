@@ -2,6 +2,7 @@ import { type BenchJobName, DEFAULT_HTTP_LIMITS, jobs, type Workload } from '@sp
 import { redactUrl } from '@speedup/shared-core/harness';
 import { STOPPED } from '../benchmark/child-process/messages.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
+import { ratioWithInterval } from './format.js';
 
 /**
  * How every output (tables, verdict, warnings, exports, report, terminal timeline) names
@@ -130,7 +131,7 @@ export function workloadTitle(
   const ceiling =
     result.parallelCeiling === undefined
       ? ''
-      : `, parallel ceiling ${result.parallelCeiling.toFixed(2)}x`;
+      : `, parallel ceiling ${ratioWithInterval(result.parallelCeiling, result.parallelCeilingCi95)}`;
   return `CPU-bound: ${described}${size}; ${result.cores} cores${ceiling}; ${runs}`;
 }
 

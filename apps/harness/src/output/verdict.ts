@@ -27,7 +27,7 @@ function undecided(verdict: GroupVerdict, row: BenchRow, margin: number): boolea
 }
 
 function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
-  const { reference, fastest, sameAsReference, judged } = verdict;
+  const { reference, fastest, undecided: unplaced, sameAsReference, judged } = verdict;
   const first = verdict.rows[0];
   if (!first) return undefined;
   const kind = first.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
@@ -43,7 +43,9 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
     const speedup = speedupAgainst(verdict, row);
     return speedup ? ratioWithInterval(speedup.ratio, speedup.ci95) : '–';
   };
-  const others = judged.filter((row) => row !== reference && !fastest.includes(row));
+  const others = judged.filter(
+    (row) => row !== reference && !fastest.includes(row) && !unplaced.includes(row),
+  );
   const parts: string[] = [];
 
   const unsure = judged.filter(
@@ -74,12 +76,13 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
         : '';
     parts.push(`${names} fastest, ${figures} vs ${reference.strategy}${gil}`);
   }
-  if (unsure.length > 0) {
-    const runs = Math.min(...[reference, ...unsure].map((row) => row.timesMs.length));
-    parts.push(
-      `too few runs to tell ${unsure.map((row) => `${row.strategy} ${speedupOf(row)}`).join(', ')} from ${reference.strategy}: their intervals are too wide to call them alike or apart (${runs} run${runs === 1 ? '' : 's'} each at least; --time-budget allows more)`,
-    );
-  }
+  const tooFew = (rows: readonly BenchRow[], from: BenchRow) => {
+    const runs = Math.min(...[from, ...rows].map((row) => row.timesMs.length));
+    return `too few runs to tell ${rows.map((row) => `${row.strategy} ${speedupOf(row)}`).join(', ')} from ${from.strategy}: their intervals are too wide to call them alike or apart (${runs} run${runs === 1 ? '' : 's'} each at least; --time-budget allows more)`;
+  };
+  const [leader] = fastest;
+  if (unplaced.length > 0 && leader) parts.push(tooFew(unplaced, leader));
+  if (unsure.length > 0) parts.push(tooFew(unsure, reference));
   const same = others.filter((row) => sameAsReference.includes(row) && !unsure.includes(row));
   const rest = others.filter((row) => !sameAsReference.includes(row));
   for (const row of same) {

@@ -35,15 +35,17 @@ export function warningsFor(row: BenchRow): string[] {
 
 /**
  * Warnings that need the whole run: a CPU speed-up whose interval lies wholly above what
- * this machine's cores give independent processes cannot be real.
+ * this machine's cores give independent processes, the top of the ceiling's own interval
+ * included, cannot be real.
  */
 export function resultWarnings(result: BenchResult): { row: BenchRow; text: string }[] {
   const { parallelCeiling: ceiling, cores } = result;
   if (ceiling === undefined) return [];
+  const highest = Math.max(ceiling, result.parallelCeilingCi95?.[1] ?? ceiling);
   return result.rows.flatMap((row) => {
     if (row.workload !== 'cpu' || !row.speedupCi95 || row.concurrency === undefined) return [];
+    if (row.speedupCi95[0] <= ceilingFor(row.concurrency, cores, highest)) return [];
     const possible = ceilingFor(row.concurrency, cores, ceiling);
-    if (row.speedupCi95[0] <= possible) return [];
     return [
       {
         row,

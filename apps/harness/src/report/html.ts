@@ -11,7 +11,7 @@ import {
   runsDescription,
 } from '../output/describe-row.js';
 import { failureLines, limitsOf } from '../output/failures.js';
-import { duration, ratio } from '../output/format.js';
+import { duration, ratio, ratioWithInterval } from '../output/format.js';
 import { sideBySideByJob } from '../output/side-by-side.js';
 import { verdict } from '../output/verdict.js';
 import { describeTimeline } from '../timeline/lanes.js';
@@ -37,7 +37,12 @@ function environment(result: BenchResult, generatedAt: Date): string {
     ['cores', String(result.cores)],
     ...(result.parallelCeiling === undefined
       ? []
-      : [['parallel ceiling', ratio(result.parallelCeiling)] as [string, string]]),
+      : [
+          [
+            'parallel ceiling',
+            ratioWithInterval(result.parallelCeiling, result.parallelCeilingCi95),
+          ] as [string, string],
+        ]),
     ['runs', runsDescription(result)],
     ...measuredRuns(result),
   ];

@@ -180,5 +180,5 @@ export class MeasuringProcess implements MeasuringSession {
 /** Measures each strategy in a fresh Node process of its own. */
 export const inChildProcess: Measurer = {
   start: (request, options) => MeasuringProcess.start(request, options),
-  parallelCeiling: async (cores, signal) => (await measureParallelCeiling(cores, signal)).ceiling,
+  parallelCeiling: measureParallelCeiling,
 };
