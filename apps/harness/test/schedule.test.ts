@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { CpuInput, CpuResult } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
+import { ceilingOf } from '../src/benchmark/ceiling.js';
 import {
   MeasureError,
   type RunRecord,
@@ -22,15 +23,27 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
  * A measurer that starts nothing, as hyperfine tests its scheduler with a mock executor:
  * every strategy "computes" the same records in 10 ms, and every set-up is written down.
  */
-function fakeMeasurer(): { measurer: Measurer; started: { strategy: string; size: number }[] } {
+function fakeMeasurer({
+  speedups = {},
+  ceilings = [[1.9]],
+}: {
+  /** How many times faster than the others a strategy computes. */
+  speedups?: Record<string, number>;
+  /** The pairs each measurement of the parallel ceiling gives, in turn. */
+  ceilings?: number[][];
+} = {}): {
+  measurer: Measurer;
+  started: { strategy: string; size: number }[];
+  ceilingsMeasured: () => number;
+} {
   const started: { strategy: string; size: number }[] = [];
+  let ceilingsMeasured = 0;
   const measurer: Measurer = {
     async start(request: SetupRequest): Promise<MeasuringSession> {
       const input = request.input as CpuInput;
-      started.push({
-        strategy: request.strategyDir.split('/').at(-1) as string,
-        size: input.items[0] as number,
-      });
+      const strategy = request.strategyDir.split('/').at(-1) as string;
+      started.push({ strategy, size: input.items[0] as number });
+      const speedup = speedups[strategy] ?? 1;
       const results: CpuResult[] = input.items.map((n) => ({ input: String(n), value: '1' }));
       return {
         setupMs: 1,
@@ -38,7 +51,7 @@ function fakeMeasurer(): { measurer: Measurer; started: { strategy: string; size
         async run(run, warmup): Promise<RunRecord> {
           return {
             warmup,
-            workMs: 10 + run,
+            workMs: (10 + run) / speedup,
             userMs: 10,
             systemMs: 0,
             loopDelay: { p50: 0, p99: 0, max: 0 },
@@ -50,9 +63,12 @@ function fakeMeasurer(): { measurer: Measurer; started: { strategy: string; size
         kill: () => {},
       };
     },
-    parallelCeiling: async (cores) => ({ cores, ceiling: 1.9 }),
+    parallelCeiling: async (cores) => {
+      const pairs = ceilings[Math.min(ceilingsMeasured++, ceilings.length - 1)] ?? [];
+      return ceilingOf(cores, pairs);
+    },
   };
-  return { measurer, started };
+  return { measurer, started, ceilingsMeasured: () => ceilingsMeasured };
 }
 
 const optionsOf = (...args: string[]): BenchOptions =>
@@ -113,6 +129,49 @@ describe('the benchmark schedule, driven without starting a process', () => {
     expect(result.parallelCeiling).toBe(1.9);
   });
 
+  it('measures the ceiling once more when a speed-up lies above it, and judges by all its pairs', async () => {
+    // The first measurement fell in a dip of the shared host (one core for a second);
+    // the second found both cores. cpu-threading computes 1.9 times as fast throughout.
+    const dip = [1.1, 1.12, 1.15, 1.1, 1.2, 1.1, 1.13, 1.1, 1.14];
+    const both = [1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95];
+    const { measurer, ceilingsMeasured } = fakeMeasurer({
+      speedups: { 'cpu-threading': 1.9 },
+      ceilings: [dip, both],
+    });
+    const result = await runBench(
+      optionsOf(
+        ...['--only', 'cpu-sync,cpu-threading', '--workers', '2', '--runs', '4'],
+        ...['--job', 'sum-of-squares,fib'],
+      ),
+      { measurer },
+    );
+    expect(ceilingsMeasured()).toBe(2);
+    // The median of all 18 pairs, its interval from their order statistics: the 5th lowest
+    // and 5th highest (1 − 2·binom.cdf(4, 18, 0.5) = 0.969).
+    expect(result.parallelCeiling).toBeCloseTo((1.2 + 1.9) / 2, 10);
+    expect(result.parallelCeilingCi95).toEqual([1.12, 1.93]);
+    const threads = result.rows.filter((row) => row.strategy === 'cpu-threading');
+    expect(threads).toHaveLength(2);
+    // Both jobs' rows read the joined ceiling, the one measured before it too.
+    for (const row of threads) {
+      expect(row.ofCeiling).toBeCloseTo((row.speedup ?? 0) / (result.parallelCeiling ?? 0), 10);
+    }
+  });
+
+  it('measures the ceiling once when no speed-up lies above it', async () => {
+    const { measurer, ceilingsMeasured } = fakeMeasurer({
+      // Below what two of even a 16-core machine's cores give, with this ceiling.
+      speedups: { 'cpu-threading': 1.05 },
+      ceilings: [[1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95]],
+    });
+    const result = await runBench(
+      optionsOf('--only', 'cpu-sync,cpu-threading', '--workers', '2', '--runs', '4'),
+      { measurer },
+    );
+    expect(ceilingsMeasured()).toBe(1);
+    expect(result.parallelCeiling).toBe(1.93);
+  });
+
   it('measures the reference again at every size, since its input changes', async () => {
     const { measurer, started } = fakeMeasurer();
     await runBench(optionsOf('--only', 'cpu-sync,cpu-threading', '--sweep', 'size=0.01,0.02'), {
@@ -157,7 +216,7 @@ describe('a benchmark stopped by Ctrl-C', () => {
           kill: () => {},
         };
       },
-      parallelCeiling: async (cores) => ({ cores, ceiling: 1.9 }),
+      parallelCeiling: async (cores) => ({ cores, ceiling: 1.9, pairs: [1.9] }),
     };
   }
 

@@ -22,6 +22,20 @@ export interface ParallelCeiling {
    * measured, as they do on a shared virtual machine for seconds at a time.
    */
   readonly ci95?: Interval;
+  /** Each pair's ratio, so that pairs measured later can join them (see `joinCeilings`). */
+  readonly pairs: readonly number[];
+}
+
+/** The ceiling from `pairs` ratios: their median, and its interval when there are enough. */
+export function ceilingOf(cores: number, pairs: readonly number[]): ParallelCeiling {
+  if (pairs.length === 0) return { cores, ceiling: cores, pairs };
+  const ci95 = medianInterval(pairs);
+  return { cores, ceiling: median(pairs), pairs, ...(ci95 ? { ci95 } : {}) };
+}
+
+/** One ceiling from the pairs of two measurements of it. */
+export function joinCeilings(first: ParallelCeiling, second: ParallelCeiling): ParallelCeiling {
+  return ceilingOf(first.cores, [...first.pairs, ...second.pairs]);
 }
 
 /**
@@ -59,7 +73,7 @@ export async function measureParallelCeiling(
   cores: number,
   signal?: AbortSignal,
 ): Promise<ParallelCeiling> {
-  if (cores < 2) return { cores, ceiling: 1 };
+  if (cores < 2) return { cores, ceiling: 1, pairs: [] };
   const entry = new URL('./child-process/ceiling-child.js', import.meta.url);
   const children = Array.from({ length: cores }, () =>
     fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] }),
@@ -77,9 +91,7 @@ export async function measureParallelCeiling(
       const sideBySide = await work(children, callsEach);
       ratios.push(alone / sideBySide);
     }
-    if (ratios.length === 0) return { cores, ceiling: cores };
-    const ci95 = medianInterval(ratios);
-    return { cores, ceiling: median(ratios), ...(ci95 ? { ci95 } : {}) };
+    return ceilingOf(cores, ratios);
   } finally {
     signal?.removeEventListener('abort', stop);
     for (const child of children) if (child.connected) child.disconnect();

@@ -55,6 +55,37 @@ function overheadPerItem(
   };
 }
 
+/**
+ * Whether a CPU row's speed-up interval lies wholly above what the cores give as many
+ * workers, the top of the ceiling's own interval included: a result that cannot be real.
+ */
+export function aboveCeiling(
+  row: BenchRow,
+  cores: number,
+  ceiling: number,
+  ceilingCi95: Interval | undefined,
+): boolean {
+  if (row.workload !== 'cpu' || !row.speedupCi95 || row.concurrency === undefined) return false;
+  const highest = Math.max(ceiling, ceilingCi95?.[1] ?? ceiling);
+  return row.speedupCi95[0] > ceilingFor(row.concurrency, cores, highest);
+}
+
+/** A CPU row's speed-up as a share of what the machine's cores give as many workers. */
+export function withCeiling(row: BenchRow, cores: number, ceiling: number | undefined): BenchRow {
+  if (row.workload !== 'cpu' || row.concurrency === undefined) return row;
+  const possible =
+    ceiling === undefined
+      ? undefined
+      : ceilingFor(Math.min(row.concurrency, cores), cores, ceiling);
+  const { speedup, speedupCi95 } = row;
+  return {
+    ...row,
+    ofCeiling: speedup === undefined || possible === undefined ? undefined : speedup / possible,
+    ofCeilingCi95:
+      speedupCi95 && possible !== undefined ? scaled(speedupCi95, possible) : undefined,
+  };
+}
+
 /** Adds the figures that compare a row with its job's reference, the machine and the I/O bound. */
 export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
   const { reference, cores, ceiling, latencyMs, items } = baseline;
@@ -70,7 +101,6 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
       : undefined;
   if (row.workload === 'cpu') {
     const workers = Math.min(row.concurrency, cores);
-    const possible = ceiling === undefined ? undefined : ceilingFor(workers, cores, ceiling);
     // The bound of a CPU row: the reference's time shared out evenly between the workers
     // that can compute at once, with nothing lost to handing tasks over.
     const referenceTime = reference && timeInterval(reference.timesMs);
@@ -84,18 +114,19 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
             items,
           )
         : undefined;
-    return {
-      ...row,
-      overheadPerTaskUs: overhead?.us,
-      overheadPerTaskCi95: overhead?.ci95,
-      speedup,
-      speedupCi95,
-      efficiency: speedup === undefined ? undefined : speedup / workers,
-      efficiencyCi95: speedupCi95 && scaled(speedupCi95, workers),
-      ofCeiling: speedup === undefined || possible === undefined ? undefined : speedup / possible,
-      ofCeilingCi95:
-        speedupCi95 && possible !== undefined ? scaled(speedupCi95, possible) : undefined,
-    };
+    return withCeiling(
+      {
+        ...row,
+        overheadPerTaskUs: overhead?.us,
+        overheadPerTaskCi95: overhead?.ci95,
+        speedup,
+        speedupCi95,
+        efficiency: speedup === undefined ? undefined : speedup / workers,
+        efficiencyCi95: speedupCi95 && scaled(speedupCi95, workers),
+      },
+      cores,
+      ceiling,
+    );
   }
   if (latencyMs === undefined) return { ...row, speedup, speedupCi95 };
   const inFlight = Math.min(row.concurrency, items);

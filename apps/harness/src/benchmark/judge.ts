@@ -74,19 +74,19 @@ export function speedupAgainst(
 }
 
 /**
- * A tie wider than this either way (a quarter faster to a quarter slower) says nothing:
- * its runs could not have told a real difference from none.
+ * A tie whose interval reaches further than this on either side (a quarter faster, or a
+ * quarter slower) has not shown the two alike: its runs leave room for a real difference.
  */
 const UNDECIDED_SPREAD = 1.25;
 
 /**
  * Whether a tie is one only because the runs cannot tell: its interval reaches a quarter
- * faster and a quarter slower at once, or (a tie after Holm's correction for many
- * comparisons) lies wholly on one side of the tie margin. Calling it `≈` would claim the
- * runs had shown the two alike.
+ * faster or a quarter slower (0.42–1.09 is as much "2.4 times slower" as "the same"), or
+ * (a tie after Holm's correction for many comparisons) lies wholly on one side of the tie
+ * margin. Calling it `≈` would claim the runs had shown the two alike.
  */
 export function cannotTell([low, high]: Interval, margin: number): boolean {
-  const wide = low <= 1 / UNDECIDED_SPREAD && high >= UNDECIDED_SPREAD;
+  const wide = low < 1 / UNDECIDED_SPREAD || high > UNDECIDED_SPREAD;
   return wide || high < 1 / (1 + margin) || low > 1 + margin;
 }
 

@@ -1,4 +1,4 @@
-import { ceilingFor } from '../benchmark/comparisons.js';
+import { aboveCeiling, ceilingFor } from '../benchmark/comparisons.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { modifiedZScores, OUTLIER_THRESHOLD } from '../benchmark/stats.js';
 import { duration, ratio, ratioWithInterval } from './format.js';
@@ -41,10 +41,9 @@ export function warningsFor(row: BenchRow): string[] {
 export function resultWarnings(result: BenchResult): { row: BenchRow; text: string }[] {
   const { parallelCeiling: ceiling, cores } = result;
   if (ceiling === undefined) return [];
-  const highest = Math.max(ceiling, result.parallelCeilingCi95?.[1] ?? ceiling);
   return result.rows.flatMap((row) => {
-    if (row.workload !== 'cpu' || !row.speedupCi95 || row.concurrency === undefined) return [];
-    if (row.speedupCi95[0] <= ceilingFor(row.concurrency, cores, highest)) return [];
+    if (!aboveCeiling(row, cores, ceiling, result.parallelCeilingCi95)) return [];
+    if (!row.speedupCi95 || row.concurrency === undefined) return [];
     const possible = ceilingFor(row.concurrency, cores, ceiling);
     return [
       {
