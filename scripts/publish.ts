@@ -65,7 +65,11 @@ interface Planned {
 
 function benches(notes: string[]): Planned[] {
   const planned: Planned[] = [
-    { name: 'default', what: 'pnpm bench: every default strategy and job', args: [] },
+    {
+      name: 'default',
+      what: 'pnpm bench: every default strategy and job, sampled for the timelines',
+      args: ['--pictures'],
+    },
     {
       name: 'pools',
       what: 'the pools compared on many tiny tasks: per-task overhead, set-up, memory',

@@ -43,6 +43,8 @@ export interface BenchOptions {
   readonly variants?: boolean;
   /** Adds the floor row to the download job: a bare HTTP client, measured like a strategy. */
   readonly floor?: boolean;
+  /** Sample measured runs for the timelines' lanes (busy threads, loop delay); on with `--report`. */
+  readonly pictures?: boolean;
   readonly workload?: Workload;
   readonly jobs?: readonly BenchJobName[];
   /** Measured runs per strategy and job: at least this many, more while under `minTime`. */
@@ -333,6 +335,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option(
       '--variants',
       'add every variant of the selected strategies (cpu-threading:piscina, …) to the run',
+    )
+    .option(
+      '--pictures',
+      "sample every measured run for the timelines' lanes (each thread's CPU time, the event loop's delay) and keep them in --export-json; on with --report. Costs each run a 1 ms timer",
     )
     .option(
       '--floor',

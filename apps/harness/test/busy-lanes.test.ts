@@ -29,11 +29,13 @@ async function measuredRuns(
   input: IoInput | CpuInput,
   setup: SetupOptions = {},
   runs = 3,
+  pictures = true,
 ): Promise<RunRecord[]> {
   const measuring = await MeasuringProcess.start({
     strategyDir: strategyDir(strategy),
     input,
     setup,
+    ...(pictures && { pictures }),
   });
   try {
     await measuring.run(0, true);
@@ -119,5 +121,11 @@ describe('busy lanes and loop delay, measured', () => {
     for (const lane of workers) expect(lane.busyMs).toBeGreaterThan(workMs * 0.3);
     expect(laneOf(lanes, picture.mainThread).busyMs).toBeLessThan(workMs * 0.3);
     expect(longestLateMs(picture)).toBeLessThan(workMs * 0.3);
+  }, 60_000);
+
+  it('samples nothing unless pictures are asked for: the runs that time a strategy carry no timer', async () => {
+    const records = await measuredRuns('cpu-sync', sumOfSquaresInput(0.05), {}, 2, false);
+    expect(records).toHaveLength(2);
+    for (const record of records) expect(record.picture).toBeUndefined();
   }, 60_000);
 });

@@ -166,6 +166,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const request = ({ pkg, variant, withFloor }: Contender): SetupRequest => ({
     strategyDir: pkg.dir,
     ...(withFloor && { withFloor }),
+    ...((options.pictures || options.report) && { pictures: true }),
     input,
     setup: {
       workers: options.workers,

@@ -173,8 +173,9 @@ let strategyRunner: AnyRunner | undefined;
 let floorRunner: AnyRunner | undefined;
 let input: IoInput | CpuInput | undefined;
 /**
- * Whether the strategy's runs are sampled for the timelines: a Node module's are. A
- * program in another language runs its tasks in its own process, out of reach.
+ * Whether the strategy's runs are sampled for the timelines: a Node module's are, when
+ * the harness asks for pictures. A program in another language runs its tasks in its own
+ * process, out of reach.
  */
 let picturing = false;
 let closing: Promise<void> | undefined;
@@ -187,7 +188,7 @@ async function setUp(request: SetupRequest): Promise<ChildMessage> {
   strategyRunner = (await strategy.setup(request.setup)) as AnyRunner;
   const setupMs = performance.now() - started;
   input = request.input;
-  picturing = !pkg.command;
+  picturing = !pkg.command && request.pictures === true;
   if (!request.withFloor)
     return { type: 'ready', setupMs, concurrency: strategyRunner.concurrency };
   const floorStarted = performance.now();

@@ -22,6 +22,12 @@ export interface SetupRequest {
    * run it in every run, right before or after the strategy, in this same process.
    */
   readonly withFloor?: true;
+  /**
+   * Sample the measured runs for the timelines' lanes (see sampler.ts): only when someone
+   * draws them (`--report`, `--pictures`), since the sampler's 1 ms timer costs the runs
+   * it watches (io-asyncio about a tenth of what a page costs it).
+   */
+  readonly pictures?: true;
   readonly input: IoInput | CpuInput;
   readonly setup: SetupOptions;
 }
