@@ -93,8 +93,16 @@ function workersBusy(events: TaskEvent[]): BusyTrace[] {
   }));
 }
 
-/** The events without their busy readings, once those are gathered per worker. */
+/**
+ * The events without their busy readings, once those are gathered per worker. Only the
+ * events that carry readings (the last of each batch) are copied: a run of 20,000 tasks
+ * would otherwise leave 20,000 copies for the collector during the next run.
+ */
 export function withoutBusy(events: TaskEvent[]): TaskEvent[] {
-  if (!events.some((event) => event.busy)) return events;
-  return events.map(({ busy: _, ...event }) => event);
+  for (const [index, event] of events.entries()) {
+    if (!event.busy) continue;
+    const { busy: _, ...rest } = event;
+    events[index] = rest;
+  }
+  return events;
 }
