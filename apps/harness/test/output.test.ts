@@ -167,6 +167,23 @@ describe('verdict', () => {
     expect(lines[0]).not.toContain('≈');
   });
 
+  it('names a row it cannot place once, against the leader, though it ties with the reference too', () => {
+    // A default run on a busy host: cpu-multiprocessing neither surely beats cpu-sync nor
+    // can be placed against cpu-threading.
+    const [line] = verdict(
+      judged(
+        row('cpu-sync', 'sequential', [3064, 2270, 2417], { reference: true }),
+        row('cpu-asyncio', 'async', [2686, 2442, 2953]),
+        row('cpu-multiprocessing', 'processes', [1395, 1246, 2002]),
+        row('cpu-threading', 'threads', [1558, 1208, 1430]),
+      ),
+    );
+    expect(line).toMatch(
+      /^CPU-bound \(fib\): cpu-threading fastest, .*; too few runs to tell cpu-multiprocessing .* from cpu-threading: .*; too few runs to tell cpu-asyncio .* from cpu-sync: /,
+    );
+    expect(line?.match(/cpu-multiprocessing/g)).toHaveLength(1);
+  });
+
   it('calls no tie whose interval leaves room for a quarter either way', () => {
     // Another run on that machine: one run of each contender fell in the host's dip. By
     // Holm's correction nothing beats cpu-sync, but 0.42–1.09 does not show it alike.

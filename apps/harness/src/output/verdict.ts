@@ -51,6 +51,7 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
   const unsure = judged.filter(
     (row) =>
       row !== reference &&
+      !unplaced.includes(row) &&
       // Tied with the reference: among the fastest with it, or gaining nothing on it.
       ((fastest.includes(reference) && fastest.includes(row)) ||
         (!fastest.includes(row) && sameAsReference.includes(row))) &&
