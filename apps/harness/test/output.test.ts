@@ -105,6 +105,21 @@ describe('verdict', () => {
     return { options, cores: 2, rows: rows.map((each) => withComparisons(each, baseline)) };
   };
   const sync = row('cpu-sync', 'sequential', [1000, 1010, 990, 1005], { reference: true });
+  /** The verdict's line on the four Node strategies of the fib job, from their run times. */
+  const fibVerdict = (times: {
+    sync: number[];
+    asyncio: number[];
+    multiprocessing: number[];
+    threading: number[];
+  }) =>
+    verdict(
+      judged(
+        row('cpu-sync', 'sequential', times.sync, { reference: true }),
+        row('cpu-asyncio', 'async', times.asyncio),
+        row('cpu-multiprocessing', 'processes', times.multiprocessing),
+        row('cpu-threading', 'threads', times.threading),
+      ),
+    )[0];
 
   it('ties what differs less than the margin, names the fastest and what gains nothing', () => {
     const lines = verdict(
@@ -153,31 +168,27 @@ describe('verdict', () => {
   it('names no row among the fastest that its runs cannot place against the leader', () => {
     // A run of this fib job on a shared machine: the host took a core for a second or two,
     // and one run each of cpu-threading and cpu-asyncio took a third longer.
-    const lines = verdict(
-      judged(
-        row('cpu-sync', 'sequential', [2220, 2260, 2270], { reference: true }),
-        row('cpu-asyncio', 'async', [2210, 2300, 3030]),
-        row('cpu-multiprocessing', 'processes', [1160, 1190, 1200]),
-        row('cpu-threading', 'threads', [1150, 1160, 1860]),
-      ),
-    );
-    expect(lines[0]).toMatch(
+    const line = fibVerdict({
+      sync: [2220, 2260, 2270],
+      asyncio: [2210, 2300, 3030],
+      multiprocessing: [1160, 1190, 1200],
+      threading: [1150, 1160, 1860],
+    });
+    expect(line).toMatch(
       /^CPU-bound \(fib\): cpu-multiprocessing fastest, 1\.9\dx \(1\.\d\d–\d\.\d\d\) vs cpu-sync; too few runs to tell cpu-threading 1\.\d\dx \(0\.\d\d–\d\.\d\d\), cpu-asyncio 0\.\d\dx \(0\.\d\d–1\.\d\d\) from cpu-multiprocessing: their intervals are too wide/,
     );
-    expect(lines[0]).not.toContain('≈');
+    expect(line).not.toContain('≈');
   });
 
   it('names a row it cannot place once, against the leader, though it ties with the reference too', () => {
     // A default run on a busy host: cpu-multiprocessing neither surely beats cpu-sync nor
     // can be placed against cpu-threading.
-    const [line] = verdict(
-      judged(
-        row('cpu-sync', 'sequential', [3064, 2270, 2417], { reference: true }),
-        row('cpu-asyncio', 'async', [2686, 2442, 2953]),
-        row('cpu-multiprocessing', 'processes', [1395, 1246, 2002]),
-        row('cpu-threading', 'threads', [1558, 1208, 1430]),
-      ),
-    );
+    const line = fibVerdict({
+      sync: [3064, 2270, 2417],
+      asyncio: [2686, 2442, 2953],
+      multiprocessing: [1395, 1246, 2002],
+      threading: [1558, 1208, 1430],
+    });
     expect(line).toMatch(
       /^CPU-bound \(fib\): cpu-threading fastest, .*; too few runs to tell cpu-multiprocessing .* from cpu-threading: .*; too few runs to tell cpu-asyncio .* from cpu-sync: /,
     );
@@ -187,14 +198,12 @@ describe('verdict', () => {
   it('calls no tie whose interval leaves room for a quarter either way', () => {
     // Another run on that machine: one run of each contender fell in the host's dip. By
     // Holm's correction nothing beats cpu-sync, but 0.42–1.09 does not show it alike.
-    const [line] = verdict(
-      judged(
-        row('cpu-sync', 'sequential', [2432, 2358, 2282], { reference: true }),
-        row('cpu-asyncio', 'async', [2382, 3364, 2468]),
-        row('cpu-multiprocessing', 'processes', [2003, 1394, 1438]),
-        row('cpu-threading', 'threads', [1965, 1488, 1547]),
-      ),
-    );
+    const line = fibVerdict({
+      sync: [2432, 2358, 2282],
+      asyncio: [2382, 3364, 2468],
+      multiprocessing: [2003, 1394, 1438],
+      threading: [1965, 1488, 1547],
+    });
     expect(line).toMatch(
       /^CPU-bound \(fib\): too few runs to tell cpu-asyncio 0\.\d\dx \(.*\), cpu-multiprocessing 1\.\d\dx \(.*\), cpu-threading 1\.\d\dx \(.*\) from cpu-sync: their intervals are too wide/,
     );

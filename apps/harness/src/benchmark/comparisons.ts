@@ -73,10 +73,7 @@ export function aboveCeiling(
 /** A CPU row's speed-up as a share of what the machine's cores give as many workers. */
 export function withCeiling(row: BenchRow, cores: number, ceiling: number | undefined): BenchRow {
   if (row.workload !== 'cpu' || row.concurrency === undefined) return row;
-  const possible =
-    ceiling === undefined
-      ? undefined
-      : ceilingFor(Math.min(row.concurrency, cores), cores, ceiling);
+  const possible = ceiling === undefined ? undefined : ceilingFor(row.concurrency, cores, ceiling);
   const { speedup, speedupCi95 } = row;
   return {
     ...row,

@@ -120,15 +120,13 @@ function beaten(row: BenchRow, comparisons: readonly Comparison[]): boolean {
   );
 }
 
-function sameAs(row: BenchRow, other: BenchRow, comparisons: readonly Comparison[]): boolean {
-  return comparisons.some(
-    (c) =>
-      ((c.a === row && c.b === other) || (c.a === other && c.b === row)) && c.judgement === 'same',
-  );
-}
-
+/** The comparison of two rows, whichever way round it was made. */
 function comparisonOf(a: BenchRow, b: BenchRow, comparisons: readonly Comparison[]) {
   return comparisons.find((c) => (c.a === a && c.b === b) || (c.a === b && c.b === a));
+}
+
+function sameAs(row: BenchRow, other: BenchRow, comparisons: readonly Comparison[]): boolean {
+  return comparisonOf(row, other, comparisons)?.judgement === 'same';
 }
 
 /**
