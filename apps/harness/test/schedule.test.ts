@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ceilingOf } from '../src/benchmark/ceiling.js';
 import {
   MeasureError,
+  type MeasureReport,
   type RunRecord,
   type SetupRequest,
   STOPPED,
@@ -11,6 +12,7 @@ import {
 import {
   type Measurer,
   type MeasuringSession,
+  measureTakingTurns,
   nextRun,
   type RunPlan,
 } from '../src/benchmark/measure.js';
@@ -312,6 +314,65 @@ describe('how many runs a row gets', () => {
     // fib on a shared machine: 2230 and 2290 ms leave the typical time ±17 % with one
     // degree of freedom; a third run brings that to a few percent, and the budget ends it.
     expect(take([2260, 2230, 2290, 2280, 2250], { ...plan, budgetMs: 3000 }).kinds).toBe('wmmm');
+  });
+
+  it('gives a slow row that one slow run left far from precise up to twice --runs', () => {
+    // fib when a run falls in a moment the machine's cores were taken: 3800 among 2250s
+    // leaves the typical time ±30 % after three runs; the budget is spent, yet the row
+    // gets runs until it has six.
+    const slowed = [2260, 2230, 2290, 3800, 2250, 2270, 2240, 2260, 2255];
+    const { kinds, more } = take(slowed, { ...plan, budgetMs: 3000 });
+    expect(kinds).toBe(`w${'m'.repeat(6)}`);
+    expect(more).toBeUndefined();
+    // Steady runs, ±3.5 % after three (Student's t with two degrees of freedom), stop at three.
+    expect(take([2260, 2230, 2290, 2280, 2250], { ...plan, budgetMs: 3000 }).kinds).toBe('wmmm');
+  });
+
+  /** Strategies taking turns, each run taking the next of its own times; returns how many of each were measured. */
+  const takingTurns = async (
+    times: Record<string, number[]>,
+    groups: Record<string, string> = {},
+  ) => {
+    const measurer: Measurer = {
+      async start(request: SetupRequest): Promise<MeasuringSession> {
+        const own = [...(times[request.strategyDir] as number[])];
+        return {
+          setupMs: 0,
+          concurrency: 1,
+          run: async (_run, warmup) => record(own.shift() ?? 2250, warmup),
+          finish: async () => ({ closeMs: 0, peakMemoryBytes: 0 }),
+          kill() {},
+        };
+      },
+      parallelCeiling: async () => {
+        throw new Error('not measured here');
+      },
+    };
+    const turns = Object.keys(times).map((strategyDir) => ({
+      request: { strategyDir } as SetupRequest,
+      group: groups[strategyDir],
+    }));
+    const reports = await measureTakingTurns(measurer, turns, { ...plan, budgetMs: 3000 }, 1);
+    return Object.fromEntries(
+      Object.keys(times).map((name, i) => {
+        const report = reports[i] as MeasureReport;
+        return [name, report.runs.filter((run) => !run.warmup).length];
+      }),
+    );
+  };
+
+  it('keeps a steady row taking its turn while a row of its group gets runs for being far from precise', async () => {
+    const slowed = [2260, 2230, 2290, 3800, 2250, 2270, 2240, 2260, 2255];
+    const steady = [2260, 2250, 2250, 2251, 2250, 2249, 2250, 2250];
+    // Alone, the steady row stops at two runs that agree; beside the slowed one it keeps
+    // pace to six, so that both rows' runs come from the same minutes.
+    expect(await takingTurns({ steady })).toEqual({ steady: 2 });
+    expect(await takingTurns({ slowed, steady })).toEqual({ slowed: 6, steady: 6 });
+    // A row of another group (a Python strategy beside Node ones) is judged apart: it does not.
+    expect(await takingTurns({ slowed, steady }, { steady: 'python' })).toEqual({
+      slowed: 6,
+      steady: 2,
+    });
   });
 
   it('does exactly what --warmup 0 --precision 0 say: the cold run counts, and --runs runs', () => {

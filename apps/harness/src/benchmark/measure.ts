@@ -70,7 +70,8 @@ export interface Measurer {
  * that has seen nothing) and is shown apart. Warm-up runs follow until the times are
  * steady; then measured runs, at least `runs` of them and `minTimeMs` of work, and more
  * while the typical time is known less precisely than `precision`, until `budgetMs` of
- * measured work is spent. A steady row stops after a few runs, a noisy one gets more.
+ * measured work is spent, or, for a row still far from precise then, until it has twice
+ * `runs`. A steady row stops after a few runs, a noisy one gets more.
  */
 export interface RunPlan {
   /**
@@ -87,7 +88,10 @@ export interface RunPlan {
   readonly minTimeMs: number;
   /** Relative half-width of the typical time's 95 % interval to aim for (0.02: ±2 %); 0 turns it off. */
   readonly precision: number;
-  /** Measured work after which no more runs are added for precision, nor past two precise ones for `runs`. */
+  /**
+   * Measured work after which no more runs are added for precision (but to a row still
+   * `FAR_FROM_PRECISE`, up to twice `runs`), nor past two precise ones for `runs`.
+   */
   readonly budgetMs: number;
 }
 
@@ -111,6 +115,12 @@ function isSteady(warmups: readonly RunRecord[]): boolean {
   return Math.max(...times) / Math.min(...times) - 1 <= STEADY_SPREAD;
 }
 
+/**
+ * A row whose typical time, once its budget is spent, is still known this many times less
+ * precisely than `precision` asks gets more runs, up to twice `runs` (see `needsMoreMeasured`).
+ */
+export const FAR_FROM_PRECISE = 2;
+
 function needsMoreMeasured(measured: readonly RunRecord[], plan: RunPlan): boolean {
   const count = measured.length;
   const spent = elapsed(measured);
@@ -122,13 +132,36 @@ function needsMoreMeasured(measured: readonly RunRecord[], plan: RunPlan): boole
   // with one degree of freedom), too wide for a verdict to say anything.
   if (count < plan.runs && (count < 2 || spent < plan.budgetMs || !precise)) return true;
   if (sum(measured) < plan.minTimeMs) return true;
-  return !precise && spent < plan.budgetMs;
+  if (!precise && spent < plan.budgetMs) return true;
+  return farFromPrecise(measured, plan);
 }
 
-/** What a strategy needs next, given the runs it has done: a warm-up run, a measured one, or nothing. */
+/**
+ * A slow row spends its budget in a run or two. If one of its few runs fell in a moment
+ * when a shared machine's cores were taken (on this project's 2-core machine, fib runs
+ * came out 20–70 % slower now and then), its interval is too wide for any verdict, and
+ * only more runs narrow it: twice `runs` at most, so the wait stays bounded.
+ */
+function farFromPrecise(measured: readonly RunRecord[], plan: RunPlan): boolean {
+  return (
+    plan.precision > 0 &&
+    measured.length < 2 * plan.runs &&
+    relativePrecision(measured.map((run) => run.workMs)) > FAR_FROM_PRECISE * plan.precision
+  );
+}
+
+/**
+ * What a strategy needs next, given the runs it has done: a warm-up run, a measured one, or
+ * nothing. Taking turns, `others` are the runs of the job's other strategies: while one of
+ * them gets runs past its budget for being far from precise, this one keeps taking its turn
+ * too (to twice `runs`), so that the moments the machine was slow fall on both alike. A
+ * row that stopped early would be compared, over the same stretch of minutes, with runs
+ * mostly taken after it had finished.
+ */
 export function nextRun(
   plan: RunPlan,
   done: readonly RunRecord[],
+  others: readonly (readonly RunRecord[])[] = [],
 ): 'warmup' | 'measured' | undefined {
   const measured = done.filter((run) => !run.warmup);
   if (measured.length === 0) {
@@ -136,7 +169,14 @@ export function nextRun(
     const warming = plan.warmup === 'steady' ? !isSteady(warmups) : warmups.length < plan.warmup;
     if (warming) return 'warmup';
   }
-  return needsMoreMeasured(measured, plan) ? 'measured' : undefined;
+  if (needsMoreMeasured(measured, plan)) return 'measured';
+  const keepingPace =
+    measured.length < 2 * plan.runs &&
+    others.some((runs) => {
+      const theirs = runs.filter((run) => !run.warmup);
+      return theirs.length > 0 && farFromPrecise(theirs, plan);
+    });
+  return keepingPace ? 'measured' : undefined;
 }
 
 /**
@@ -256,6 +296,11 @@ async function finishReport(
 export interface Turn {
   readonly request: SetupRequest;
   readonly options?: MeasureOptions;
+  /**
+   * Strategies judged against each other (a job's Node strategies, its Python ones): a
+   * strategy keeps pace only with those of its own group (see `nextRun`).
+   */
+  readonly group?: string;
   /** Called as the strategy is set up. */
   readonly onStart?: () => void;
 }
@@ -301,24 +346,40 @@ export async function measureTakingTurns(
     measuring?: MeasuringSession;
     runs: RunRecord[];
     options: MeasureOptions;
+    group: string | undefined;
     error?: MeasureError;
   }[] = [];
-  for (const { request, options = {}, onStart } of turns) {
+  for (const { request, options = {}, onStart, group } of turns) {
     onStart?.();
     try {
-      states.push({ measuring: await measurer.start(request, options), runs: [], options });
+      const measuring = await measurer.start(request, options);
+      states.push({ measuring, runs: [], options, group });
     } catch (error) {
-      states.push({ runs: [], options, error: error as MeasureError });
+      states.push({ runs: [], options, group, error: error as MeasureError });
     }
   }
   const random = seededRandom(seed);
   try {
-    const wanting = () => states.filter((state) => !state.error && nextRun(plan, state.runs));
+    const live = () => states.filter((state) => !state.error);
+    const next = (state: (typeof states)[number]) =>
+      nextRun(
+        plan,
+        state.runs,
+        live()
+          .filter((other) => other !== state && other.group === state.group)
+          .map((other) => other.runs),
+      );
+    // What each strategy takes is settled as a round starts: one that keeps pace with
+    // another finishes the round even if the other's run ends its need first.
+    const wanting = () =>
+      live().flatMap((state) => {
+        const kind = next(state);
+        return kind ? [{ state, kind }] : [];
+      });
     const stopped = () => states.some((state) => state.options.signal?.aborted);
     for (let round = wanting(); round.length > 0 && !stopped(); round = wanting()) {
-      for (const state of shuffled(round, random)) {
-        const kind = nextRun(plan, state.runs);
-        if (!state.measuring || !kind || stopped()) continue;
+      for (const { state, kind } of shuffled(round, random)) {
+        if (!state.measuring || stopped()) continue;
         try {
           await takeRun(state.measuring, state.runs, kind, state.options);
         } catch (error) {

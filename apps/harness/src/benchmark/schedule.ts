@@ -260,6 +260,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       toMeasure.map((contender) => ({
         request: request(contender),
         options: measureOptions(contender),
+        group: contender.pkg.language ?? 'node',
         onStart: () => hooks.onStart?.(contender.label, job, input.items),
       })),
       plan,
