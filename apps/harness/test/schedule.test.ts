@@ -368,6 +368,9 @@ describe('how many runs a row gets', () => {
     // pace to six, so that both rows' runs come from the same minutes.
     expect(await takingTurns({ steady })).toEqual({ steady: 2 });
     expect(await takingTurns({ slowed, steady })).toEqual({ slowed: 6, steady: 6 });
+    // A fast row short of precision within its budget gets its runs without holding others up.
+    const fastNoisy = [100, 60, 50, 50, 50, 100, 130, 80, 120, 90, 110, 100, 100, 100, 100];
+    expect((await takingTurns({ fastNoisy, steady })).steady).toBe(2);
     // A row of another group (a Python strategy beside Node ones) is judged apart: it does not.
     expect(await takingTurns({ slowed, steady }, { steady: 'python' })).toEqual({
       slowed: 6,

@@ -173,8 +173,9 @@ export function nextRun(
   const keepingPace =
     measured.length < 2 * plan.runs &&
     others.some((runs) => {
+      // Past its budget: a fast row still short of precision early on gets runs anyway.
       const theirs = runs.filter((run) => !run.warmup);
-      return theirs.length > 0 && farFromPrecise(theirs, plan);
+      return elapsed(theirs) >= plan.budgetMs && farFromPrecise(theirs, plan);
     });
   return keepingPace ? 'measured' : undefined;
 }
