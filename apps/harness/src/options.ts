@@ -266,7 +266,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option(
       '--time-budget <seconds>',
       withRange(
-        'measured time per row after which it gets no more runs for --precision (one still twice as far from it: up to twice --runs), and may stop at 2 runs that agree to it',
+        'measured time per row after which it gets no more runs for --precision (one still three times as far from it: up to twice --runs), and may stop at 2 runs that agree to it',
         benchRanges.budget,
       ),
       inRange(benchRanges.budget),
