@@ -4,7 +4,7 @@ import { onAbort } from './abort.js';
 import { readBusy } from './busy.js';
 import { deathOf, dieDownloading } from './crash.js';
 import { type Deadline, deadlineIn } from './deadlines.js';
-import { httpLimits } from './limits.js';
+import { DEFAULT_HTTP_LIMITS, httpLimits } from './limits.js';
 import type { HttpSession } from './session.js';
 import { clock, momentsOfThisTask, type TaskMoments } from './tasks.js';
 import type { PageError, PageResult, TimeoutPhase } from './types.js';
@@ -167,13 +167,16 @@ function get(
 export async function downloadPage(
   session: HttpSession,
   url: string,
-  {
-    signal,
-    maxBytes = httpLimits().maxBytes,
-    maxRedirects = DEFAULT_MAX_REDIRECTS,
-    pageTimeout = httpLimits().pageTimeout,
-  }: DownloadOptions = {},
+  options: DownloadOptions = {},
 ): Promise<PageResult> {
+  const { signal, maxRedirects = DEFAULT_MAX_REDIRECTS } = options;
+  // The environment is read once a page, and only when a limit is left to it.
+  const limits =
+    options.maxBytes === undefined || options.pageTimeout === undefined
+      ? httpLimits()
+      : DEFAULT_HTTP_LIMITS;
+  const maxBytes = options.maxBytes ?? limits.maxBytes;
+  const pageTimeout = options.pageTimeout ?? limits.pageTimeout;
   signal?.throwIfAborted();
   // Taken before the first `await`: the moments of the task this download runs in.
   const moments = momentsOfThisTask();

@@ -7,9 +7,13 @@ import type { TaskEvent } from './types.js';
  * passes the span on (`report`).
  */
 
+// When this thread's `performance.now()` was 0: fixed for the thread's life, and read once,
+// since its getter costs as much as the reading itself (a task takes two or three readings).
+const timeOrigin = performance.timeOrigin;
+
 /** Milliseconds since the epoch, with sub-millisecond precision, comparable across threads and processes. */
 export function clock(): number {
-  return performance.timeOrigin + performance.now();
+  return timeOrigin + performance.now();
 }
 
 // Fixed for the life of a thread; built once, not once per task.
@@ -65,9 +69,10 @@ export function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
   currentMoments = moments;
   const stamp = (value: T): Timed<T> => {
     const end = clock();
-    return moments.firstByte === undefined
+    const { sent, firstByte } = moments;
+    return firstByte === undefined
       ? { value, worker: thisWorker, start, end }
-      : { value, worker: thisWorker, start, end, ...moments };
+      : { value, worker: thisWorker, start, end, sent, firstByte };
   };
   try {
     const value = task();
@@ -77,14 +82,27 @@ export function timed<T>(task: () => T | Promise<T>): Promise<Timed<T>> {
   }
 }
 
-/** Passes a finished task's span to `onTask` and returns its value. */
+/**
+ * Passes a finished task's span to `onTask` and returns its value. The event is built
+ * field by field: a rest pattern and a spread copied the span twice, for every task, and
+ * in a profile of io-asyncio's measuring process that came to about 2 µs a page.
+ */
 export function report<T>(
   index: number,
-  { value, ...span }: Timed<T>,
+  span: Timed<T>,
   onTask: ((event: TaskEvent) => void) | undefined,
 ): T {
-  onTask?.({ index, ...span });
-  return value;
+  if (onTask) {
+    const { worker, start, end, sent, firstByte, busy } = span;
+    const event: { -readonly [K in keyof TaskEvent]: TaskEvent[K] } = { index, worker, start, end };
+    if (firstByte !== undefined) {
+      event.sent = sent;
+      event.firstByte = firstByte;
+    }
+    if (busy !== undefined) event.busy = busy;
+    onTask(event);
+  }
+  return span.value;
 }
 
 /** `timed` and `report` in one, for tasks that run on the caller's own thread. */
