@@ -8,7 +8,7 @@ import type { TaskEvent } from './types.js';
  */
 
 // When this thread's `performance.now()` was 0: fixed for the thread's life, and read once,
-// since its getter costs as much as the reading itself (a task takes two or three readings).
+// since its getter costs as much as the reading itself (a task takes two readings, a page four).
 const timeOrigin = performance.timeOrigin;
 
 /** Milliseconds since the epoch, with sub-millisecond precision, comparable across threads and processes. */
