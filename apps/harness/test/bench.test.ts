@@ -190,6 +190,32 @@ describe('pnpm bench on strategies it has never seen', () => {
   });
 });
 
+describe('pnpm bench --floor', () => {
+  it("counts each row's own connections: the floor's beside io-asyncio's, never added to them", async () => {
+    // 20 pages, all in flight at once: each client opens at most one connection a page,
+    // and reuses them on its second run.
+    const options = parseBenchOptions([
+      '--only',
+      'io-asyncio',
+      '--floor',
+      '--size',
+      '0.125',
+      ...runsOnly(2),
+    ]);
+    const { rows, floors } = await runBench(options);
+    const asyncio = rows.find((row) => row.strategy === 'io-asyncio');
+    const [floor] = floors ?? [];
+    expect(asyncio?.ok).toBe(true);
+    expect(floor?.ok).toBe(true);
+    for (const row of [asyncio, floor]) {
+      expect(row?.connections).toBeGreaterThan(0);
+      expect(row?.connections).toBeLessThanOrEqual(20);
+      expect(row?.peakSockets).toBeGreaterThan(0);
+      expect(row?.peakSockets).toBeLessThanOrEqual(20);
+    }
+  });
+});
+
 describe('pnpm bench measuring options', () => {
   let root: string;
   beforeAll(() => {

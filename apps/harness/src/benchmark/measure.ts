@@ -2,6 +2,7 @@ import { diffResults } from '@speedup/shared-core';
 import type { ParallelCeiling } from './ceiling.js';
 import {
   type ChildMessage,
+  type FloorRun,
   MeasureError,
   type MeasureReport,
   type RunRecord,
@@ -34,13 +35,19 @@ export interface MeasureOptions {
   readonly signal?: AbortSignal;
   /** Called as each run starts. */
   readonly onRun?: (label: RunLabel) => void;
-  /** Called before and after each run, to read what the local server saw of that run alone. */
+  /**
+   * Called before and after each run, to read what the local server saw of that run alone;
+   * with `--floor`, around the strategy's run and around the floor's, each apart.
+   */
   readonly beforeRun?: () => Promise<void>;
-  readonly afterRun?: () => Promise<void>;
+  readonly afterRun?: (part: RunPart) => Promise<void>;
   readonly onProgress?: (progress: Progress) => void;
   /** Environment variables for the measuring process and every worker it starts. */
   readonly env?: Record<string, string>;
 }
+
+/** Whose run it was: the strategy's, or (`--floor`) the floor's beside it. */
+export type RunPart = 'strategy' | 'floor';
 
 /** One strategy, set up where it is measured, waiting to be told to run. */
 export interface MeasuringSession {
@@ -52,6 +59,8 @@ export interface MeasuringSession {
   readonly concurrency: number;
   /** One run of the whole input. Rejects with a `MeasureError` when the strategy fails. */
   run(run: number, warmup: boolean): Promise<RunRecord>;
+  /** `--floor`: one run of the floor, set up beside the strategy (`floorSetupMs` is then set). */
+  runFloor?(run: number, warmup: boolean): Promise<FloorRun>;
   /** Closes the strategy; rejects with a `MeasureError` if it left something running. */
   finish(): Promise<{ closeMs: number; peakMemoryBytes: number }>;
   /** Ends it at once, whatever it is doing. */
@@ -221,7 +230,12 @@ function keep(runs: RunRecord[], record: RunRecord): void {
   };
 }
 
-/** One run, between the hooks that read what the server saw of it. */
+/**
+ * One run, between the hooks that read what the server saw of it. With `--floor`, the
+ * floor's run is taken right beside the strategy's, each between hooks of its own, so
+ * that the server's counts of each are its own; which goes first alternates from run to
+ * run, so that neither always inherits the other's garbage or warmed caches.
+ */
 async function takeRun(
   measuring: MeasuringSession,
   runs: RunRecord[],
@@ -233,11 +247,32 @@ async function takeRun(
     warmup,
     ordinal: runs.filter((run) => run.warmup === warmup).length + 1,
   });
-  await options.beforeRun?.();
+  const run = runs.length;
+  const between = async <T>(part: RunPart, take: () => Promise<T>): Promise<T> => {
+    await options.beforeRun?.();
+    const taken = await take();
+    await options.afterRun?.(part);
+    return taken;
+  };
+  const strategyRun = () => between('strategy', () => measuring.run(run, warmup));
+  // Only a session set up with the floor beside it (`floorSetupMs`) has one to run.
+  const { runFloor } = measuring;
+  const floorRun =
+    measuring.floorSetupMs !== undefined && runFloor
+      ? () => between('floor', () => runFloor.call(measuring, run, warmup))
+      : undefined;
   const started = performance.now();
-  const record = await measuring.run(runs.length, warmup);
-  keep(runs, { ...record, elapsedMs: performance.now() - started });
-  await options.afterRun?.();
+  let record: RunRecord;
+  let floor: FloorRun | undefined;
+  if (!floorRun) record = await strategyRun();
+  else if (run % 2 === 0) {
+    record = await strategyRun();
+    floor = await floorRun();
+  } else {
+    floor = await floorRun();
+    record = await strategyRun();
+  }
+  keep(runs, { ...record, ...(floor && { floor }), elapsedMs: performance.now() - started });
 }
 
 /**

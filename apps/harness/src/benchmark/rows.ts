@@ -97,8 +97,9 @@ export const FLOOR_ROW = {
 
 /**
  * `--floor`: the floor's row, from the floor's runs taken in `carrier`'s measuring
- * process, diffed with the reference like any row. Memory and connections are the
- * process's and the server's, shared with the carrier: the floor has none of its own.
+ * process, diffed with the reference like any row. `report.sockets` are the floor's own
+ * (the server's counts are read around each of its runs apart); memory is the process's,
+ * shared with the carrier, so the floor shows none.
  */
 export function floorRowFrom(
   carrier: Contender,
@@ -112,7 +113,6 @@ export function floorRowFrom(
     ...report,
     setupMs: report.floorSetupMs ?? Number.NaN,
     runs,
-    sockets: undefined,
   };
   return {
     ...rowFrom(carrier, job, floor, reference, parameters),

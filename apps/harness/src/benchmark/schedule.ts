@@ -34,6 +34,7 @@ import {
   measureTakingTurns,
   type Progress,
   type RunLabel,
+  type RunPart,
   type RunPlan,
 } from './measure.js';
 import { type Contender, PlanError, type PlannedJob, planBench } from './plan.js';
@@ -175,9 +176,16 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       variant,
     },
   });
-  const sockets = new Map<Contender, { connections: number; peakSockets: number }>();
+  /** What the server saw of each strategy's runs and, with `--floor`, of the floor's beside it. */
+  const sockets = new Map<
+    Contender,
+    Record<RunPart, { connections: number; peakSockets: number }>
+  >();
   const measureOptions = (contender: Contender): MeasureOptions => {
-    const counted = { connections: 0, peakSockets: 0 };
+    const counted: Record<RunPart, { connections: number; peakSockets: number }> = {
+      strategy: { connections: 0, peakSockets: 0 },
+      floor: { connections: 0, peakSockets: 0 },
+    };
     if (countsSockets) sockets.set(contender, counted);
     return {
       signal: hooks.signal,
@@ -186,10 +194,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       onRun: (label) => hooks.onRun?.(contender.label, job, label),
       ...(countsSockets && {
         beforeRun: () => server.resetStats(),
-        afterRun: async () => {
+        afterRun: async (part) => {
           const seen = await server.stats();
-          counted.connections += seen.connections;
-          counted.peakSockets = Math.max(counted.peakSockets, seen.peakActive);
+          counted[part].connections += seen.connections;
+          counted[part].peakSockets = Math.max(counted[part].peakSockets, seen.peakActive);
         },
       }),
     };
@@ -216,7 +224,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   let referenceRow = reused && { ...reused, parameters: { ...reused.parameters, ...sweepValue } };
   const rowOf = (contender: Contender, outcome: Measured | Error): BenchRow => {
     if (outcome instanceof Error) return failedRow(contender, job, outcome, parametersOf());
-    const measured = { ...outcome, sockets: sockets.get(contender) };
+    const measured = { ...outcome, sockets: sockets.get(contender)?.strategy };
     if (isReference(contender)) expected ??= remember(outcome.runs[0]?.results);
     if (!expected) {
       const why = new Error(`not checked: the reference ${reference.name} failed`);
@@ -236,7 +244,8 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       const why = outcome instanceof Error ? outcome : new Error(row.error ?? 'not measured');
       return [row, { ...failedRow(contender, job, why, parametersOf()), ...FLOOR_ROW }];
     }
-    return [row, floorRowFrom(contender, job, outcome, expected, parametersOf(outcome))];
+    const floor = { ...outcome, sockets: sockets.get(contender)?.floor };
+    return [row, floorRowFrom(contender, job, floor, expected, parametersOf(outcome))];
   };
   const described = describeInput(job, options);
   const finish = (measured: BenchRow) => {

@@ -198,23 +198,15 @@ async function setUp(request: SetupRequest): Promise<ChildMessage> {
 }
 
 /**
- * One run of the strategy, and with `--floor` one of the floor beside it, in this same
- * process, against the same server, one right after the other: whatever slows this
- * process down for a moment slows both. Which goes first alternates from run to run, so
- * that neither always inherits the other's garbage or warmed caches.
+ * One run of the strategy or, with `floor`, of the floor. The harness asks for the two
+ * one right after the other, in this same process, against the same server (whatever
+ * slows this process down for a moment slows both), and reads between them what the
+ * server saw of each.
  */
-async function runOnce(run: number, warmup: boolean): Promise<RunRecord> {
-  if (!strategyRunner || !input) throw new Error('run before set-up');
-  const strategyRun = measureRun(strategyRunner, input, run, warmup, true, picturing);
-  if (!floorRunner) return strategyRun();
-  const floorRun = measureRun(floorRunner, input, run, warmup, false);
-  if (run % 2 === 0) {
-    const record = await strategyRun();
-    const { warmup: _, ...floor } = await floorRun();
-    return { ...record, floor };
-  }
-  const { warmup: _, ...floor } = await floorRun();
-  return { ...(await strategyRun()), floor };
+async function runOnce(run: number, warmup: boolean, floor = false): Promise<RunRecord> {
+  const runner = floor ? floorRunner : strategyRunner;
+  if (!runner || !input) throw new Error(floor ? 'floor run without --floor' : 'run before set-up');
+  return measureRun(runner, input, run, warmup, !floor, !floor && picturing)();
 }
 
 /** Closes the strategy (and the floor) once, however many times it is asked. */
@@ -240,7 +232,7 @@ async function answer(message: HarnessMessage): Promise<ChildMessage> {
     case 'setup':
       return setUp(message.request);
     case 'run':
-      return { type: 'ran', record: await runOnce(message.run, message.warmup) };
+      return { type: 'ran', record: await runOnce(message.run, message.warmup, message.floor) };
     default:
       return finish();
   }

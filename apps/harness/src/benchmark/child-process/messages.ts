@@ -111,7 +111,8 @@ export class MeasureError extends Error {}
 /** Harness to measuring process. */
 export type HarnessMessage =
   | { readonly type: 'setup'; readonly request: SetupRequest }
-  | { readonly type: 'run'; readonly run: number; readonly warmup: boolean }
+  /** One run of the strategy or, with `floor`, of the floor set up beside it (`--floor`). */
+  | { readonly type: 'run'; readonly run: number; readonly warmup: boolean; readonly floor?: true }
   /** Close the strategy, report memory, exit. */
   | { readonly type: 'finish' }
   /** Abort the run in progress, close the strategy, exit. */

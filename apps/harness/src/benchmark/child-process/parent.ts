@@ -5,6 +5,7 @@ import { measureParallelCeiling } from '../ceiling.js';
 import type { MeasureOptions, Measurer, MeasuringSession } from '../measure.js';
 import {
   type ChildMessage,
+  type FloorRun,
   type HarnessMessage,
   MeasureError,
   type RunRecord,
@@ -111,6 +112,14 @@ export class MeasuringProcess implements MeasuringSession {
   /** One run of the whole input. */
   async run(run: number, warmup: boolean): Promise<RunRecord> {
     return (await this.#ask({ type: 'run', run, warmup }, 'ran')).record;
+  }
+
+  /** `--floor`: one run of the floor, set up beside the strategy in this process. */
+  async runFloor(run: number, warmup: boolean): Promise<FloorRun> {
+    const { warmup: _, ...floor } = (
+      await this.#ask({ type: 'run', run, warmup, floor: true }, 'ran')
+    ).record;
+    return floor;
   }
 
   /**
