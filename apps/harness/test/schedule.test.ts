@@ -154,9 +154,14 @@ describe('the benchmark schedule, driven without starting a process', () => {
     expect(result.parallelCeilingCi95).toEqual([1.12, 1.93]);
     const threads = result.rows.filter((row) => row.strategy === 'cpu-threading');
     expect(threads).toHaveLength(2);
-    // Both jobs' rows read the joined ceiling, the one measured before it too.
+    // Both jobs' rows read the joined ceiling, the one measured before it too. The share's
+    // interval takes in the ceiling's: the speed-up's low end over the ceiling's high end,
+    // its high end over the ceiling's low end.
     for (const row of threads) {
       expect(row.ofCeiling).toBeCloseTo((row.speedup ?? 0) / (result.parallelCeiling ?? 0), 10);
+      const [low, high] = row.speedupCi95 ?? [Number.NaN, Number.NaN];
+      expect(row.ofCeilingCi95?.[0]).toBeCloseTo(low / 1.93, 10);
+      expect(row.ofCeilingCi95?.[1]).toBeCloseTo(high / 1.12, 10);
     }
   });
 

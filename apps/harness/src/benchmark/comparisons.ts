@@ -7,6 +7,8 @@ export interface Baseline {
   readonly cores: number;
   /** The parallel ceiling for all cores; undefined when it was not measured. */
   readonly ceiling: number | undefined;
+  /** Its 95 % interval, when it has one. */
+  readonly ceilingCi95?: Interval;
   /** The local server's latency, when it served the job. */
   readonly latencyMs: number | undefined;
   readonly items: number;
@@ -70,22 +72,35 @@ export function aboveCeiling(
   return row.speedupCi95[0] > ceilingFor(row.concurrency, cores, highest);
 }
 
-/** A CPU row's speed-up as a share of what the machine's cores give as many workers. */
-export function withCeiling(row: BenchRow, cores: number, ceiling: number | undefined): BenchRow {
+/**
+ * A CPU row's speed-up as a share of what the machine's cores give as many workers. Its
+ * interval takes in the ceiling's own: the speed-up's low end over the ceiling's high end,
+ * its high end over the ceiling's low end. A ceiling measured as 1.55x (1.06–1.99) cannot
+ * show a speed-up of 1.83x (1.63–2.04) to be "1.05–1.31 of what the machine can give".
+ */
+export function withCeiling(
+  row: BenchRow,
+  cores: number,
+  ceiling: number | undefined,
+  ceilingCi95?: Interval,
+): BenchRow {
   if (row.workload !== 'cpu' || row.concurrency === undefined) return row;
-  const possible = ceiling === undefined ? undefined : ceilingFor(row.concurrency, cores, ceiling);
-  const { speedup, speedupCi95 } = row;
+  if (ceiling === undefined) return { ...row, ofCeiling: undefined, ofCeilingCi95: undefined };
+  const { concurrency, speedup, speedupCi95 } = row;
+  const possible = ceilingFor(concurrency, cores, ceiling);
+  const [lowest, highest] = ceilingCi95 ?? [ceiling, ceiling];
+  const least = ceilingFor(concurrency, cores, Math.min(lowest, ceiling));
+  const most = ceilingFor(concurrency, cores, Math.max(highest, ceiling));
   return {
     ...row,
-    ofCeiling: speedup === undefined || possible === undefined ? undefined : speedup / possible,
-    ofCeilingCi95:
-      speedupCi95 && possible !== undefined ? scaled(speedupCi95, possible) : undefined,
+    ofCeiling: speedup === undefined ? undefined : speedup / possible,
+    ofCeilingCi95: speedupCi95 && [speedupCi95[0] / most, speedupCi95[1] / least],
   };
 }
 
 /** Adds the figures that compare a row with its job's reference, the machine and the I/O bound. */
 export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
-  const { reference, cores, ceiling, latencyMs, items } = baseline;
+  const { reference, cores, ceiling, ceilingCi95, latencyMs, items } = baseline;
   if (!row.summary || row.concurrency === undefined) return row;
   // Every ratio is of typical times (geometric means), the centre of its interval, so the
   // figure printed always lies inside the interval printed beside it.
@@ -123,6 +138,7 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
       },
       cores,
       ceiling,
+      ceilingCi95,
     );
   }
   if (latencyMs === undefined) return { ...row, speedup, speedupCi95 };

@@ -27,6 +27,7 @@ import { inChildProcess } from './child-process/parent.js';
 import type { PlannedInput } from './compare.js';
 import { aboveCeiling, withCeiling, withComparisons } from './comparisons.js';
 import { distributedEnvironment } from './distributed.js';
+import type { Interval } from './intervals.js';
 import {
   type MeasureOptions,
   type Measurer,
@@ -129,6 +130,8 @@ interface JobContext {
   readonly reusableReference: BenchRow | undefined;
   /** What the machine's cores give independent processes, for CPU jobs. */
   readonly ceiling: number | undefined;
+  /** Its 95 % interval, when it has one. */
+  readonly ceilingCi95?: Interval;
   /** The interpreter of the Python strategies, when the plan has any. */
   readonly python: Python | undefined;
   /** Environment every measuring process gets, besides the HTTP limits and the interpreter. */
@@ -255,6 +258,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
       reference: referenceRow,
       cores,
       ceiling: context.ceiling,
+      ...(context.ceilingCi95 && { ceilingCi95: context.ceilingCi95 }),
       latencyMs,
       items: input.items.length,
     });
@@ -390,6 +394,7 @@ export async function runBench(
           expectedByInput,
           reusableReference: reusable,
           ceiling: ceiling?.ceiling,
+          ...(ceiling?.ci95 && { ceilingCi95: ceiling.ci95 }),
           python,
           env,
         });
@@ -409,8 +414,8 @@ export async function runBench(
           remeasured = true;
           hooks.onCeiling?.(cores);
           ceiling = joinCeilings(measured, await measurer.parallelCeiling(cores, hooks.signal));
-          const all = ceiling.ceiling;
-          rows.splice(0, rows.length, ...rows.map((row) => withCeiling(row, cores, all)));
+          const { ceiling: all, ci95 } = ceiling;
+          rows.splice(0, rows.length, ...rows.map((row) => withCeiling(row, cores, all, ci95)));
         }
       }
     }
