@@ -5,6 +5,7 @@ import { summarize } from '../src/benchmark/stats.js';
 import { crossovers } from '../src/benchmark/sweep.js';
 import { renderMarkdown } from '../src/export/markdown.js';
 import type { BenchOptions } from '../src/options.js';
+import { runsDescription } from '../src/output/describe-row.js';
 import { renderSweep } from '../src/output/sweep-table.js';
 import { renderTables } from '../src/output/tables.js';
 import { verdict } from '../src/output/verdict.js';
@@ -323,10 +324,24 @@ describe('tables', () => {
     expect(renderTables(result, true)).toContain('\x1b[');
   });
 
+  it('says how the runs were taken, the one exception to --runs included', () => {
+    expect(runsDescription(result)).toBe(
+      'the cold run apart, 1 warm-up run, 3 runs (2 past 3 s that agree to ±3 %), more to ±3 % within 3 s',
+    );
+    const fixed = { ...result, options: { ...options, precision: 0, minTime: 500 } };
+    expect(runsDescription(fixed)).toBe(
+      'the cold run apart, 1 warm-up run, at least 3 runs (2 past 3 s) and 0.5 s',
+    );
+    const two = { ...result, options: { ...options, runs: 2 } };
+    expect(runsDescription(two)).toBe(
+      'the cold run apart, 1 warm-up run, 2 runs, more to ±3 % within 3 s',
+    );
+  });
+
   it('exports the same table as Markdown', () => {
     const markdown = renderMarkdown(result);
     expect(markdown).toMatch(
-      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; the cold run apart, 1 warm-up run, 3 runs, more to ±3 % within 3 s\n\n\| strategy \| job \| model \|/,
+      /^### CPU-bound: naive recursive fib\(35\), 20 times \(2024\); 2 cores; the cold run apart, 1 warm-up run, 3 runs \(2 past 3 s that agree to ±3 %\), more to ±3 % within 3 s\n\n\| strategy \| job \| model \|/,
     );
     expect(markdown).toContain('| cpu-sync | fib | sequential | 2 | 1.00 s |');
     expect(markdown).toContain('| DIFF (1) |');

@@ -75,7 +75,9 @@ export function jobDescription(
 
 /**
  * How the runs were taken: `the cold run apart, warm-up until steady, at least 3 runs
- * and 0.5 s, more to ±3 % within 3 s, strategies taking turns`.
+ * (2 past 3 s that agree to ±3 %) and 0.5 s, more to ±3 % within 3 s, strategies taking
+ * turns`. The bracket is the one exception to `--runs` (measure.ts): a
+ * slow, steady row such as io-multiprocessing stops at two.
  */
 export function runsDescription(result: BenchResult): string {
   const { options } = result;
@@ -87,12 +89,15 @@ export function runsDescription(result: BenchResult): string {
         : `the cold run apart, ${options.warmup} warm-up run${options.warmup === 1 ? '' : 's'}`;
   const atLeast = options.minTime > 0 ? 'at least ' : '';
   const time = options.minTime > 0 ? ` and ${options.minTime / 1000} s` : '';
-  const precision =
-    options.precision > 0
-      ? `, more to ±${Number((options.precision * 100).toFixed(1))} % within ${options.budgetMs / 1000} s`
+  const percent = `±${Number((options.precision * 100).toFixed(1))} %`;
+  const budget = `${options.budgetMs / 1000} s`;
+  const twoLong =
+    options.runs > 2
+      ? ` (2 past ${budget}${options.precision > 0 ? ` that agree to ${percent}` : ''})`
       : '';
+  const precision = options.precision > 0 ? `, more to ${percent} within ${budget}` : '';
   const order = options.interleave ? ', strategies taking turns' : '';
-  return `${warmup}, ${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${time}${precision}${order}`;
+  return `${warmup}, ${atLeast}${options.runs} run${options.runs === 1 ? '' : 's'}${twoLong}${time}${precision}${order}`;
 }
 
 /** `; Python 3.11.2 (/usr/bin/python3)` when Python strategies are among the rows. */
