@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { withComparisons } from '../src/benchmark/comparisons.js';
+import { judge } from '../src/benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
 import { summarize } from '../src/benchmark/stats.js';
 import { crossovers } from '../src/benchmark/sweep.js';
+import { toJsonVerdict } from '../src/export/json.js';
 import { renderMarkdown } from '../src/export/markdown.js';
 import type { BenchOptions } from '../src/options.js';
 import { runsDescription } from '../src/output/describe-row.js';
@@ -10,6 +12,7 @@ import { renderSweep } from '../src/output/sweep-table.js';
 import { renderTables } from '../src/output/tables.js';
 import { verdict } from '../src/output/verdict.js';
 import { resultWarnings, warningsFor } from '../src/output/warnings.js';
+import { badges } from '../src/report/charts.js';
 
 const options: BenchOptions = {
   runs: 3,
@@ -194,6 +197,33 @@ describe('verdict', () => {
       /^CPU-bound \(fib\): cpu-threading fastest, .*; too few runs to tell cpu-multiprocessing .* from cpu-threading: .*; too few runs to tell cpu-asyncio .* from cpu-sync: /,
     );
     expect(line?.match(/cpu-multiprocessing/g)).toHaveLength(1);
+  });
+
+  it('exports, as the line says, a row its runs cannot place against the reference, never as the same', () => {
+    const wide = judged(
+      row('cpu-sync', 'sequential', [2400, 3500], { reference: true }),
+      row('cpu-threading', 'threads', [1500, 1550]),
+    );
+    // Nothing beat either: both unbeaten, so the reference is not named fastest alone.
+    expect(judge(wide).map(toJsonVerdict)[0]).toMatchObject({
+      fastest: ['cpu-threading', 'cpu-sync'],
+      same_as_reference: [],
+      undecided_vs_reference: ['cpu-threading'],
+    });
+    expect(badges(wide)(wide.rows[0] as BenchRow)).toBeUndefined();
+    // The busy host's run above: cpu-asyncio gains nothing that its runs can show.
+    const busy = judged(
+      row('cpu-sync', 'sequential', [3064, 2270, 2417], { reference: true }),
+      row('cpu-asyncio', 'async', [2686, 2442, 2953]),
+      row('cpu-multiprocessing', 'processes', [1395, 1246, 2002]),
+      row('cpu-threading', 'threads', [1558, 1208, 1430]),
+    );
+    expect(judge(busy).map(toJsonVerdict)[0]).toMatchObject({
+      fastest: ['cpu-threading'],
+      undecided: ['cpu-multiprocessing'],
+      same_as_reference: [],
+      undecided_vs_reference: ['cpu-asyncio'],
+    });
   });
 
   it('calls no tie whose interval leaves room for a quarter either way', () => {

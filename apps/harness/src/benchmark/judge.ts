@@ -54,8 +54,19 @@ export interface GroupVerdict {
    * the reference is beaten; otherwise the verdict weighs each row against the reference.
    */
   readonly undecided: readonly BenchRow[];
-  /** Rows other than the reference that do not differ from it. */
+  /**
+   * Rows other than the reference that do not differ from it, and are shown alike (`≈`):
+   * neither `undecided` nor `undecidedVsReference`.
+   */
   readonly sameAsReference: readonly BenchRow[];
+  /**
+   * Rows tied with the reference (among the fastest with it, or gaining nothing on it)
+   * only because their runs cannot tell (`cannotTell`): the verdict says "too few runs to
+   * tell" for them and names them nowhere else. They are not in `sameAsReference`; one
+   * among the fastest with the reference stays in `fastest` (nothing beat it), so that no
+   * table or badge names the reference fastest alone.
+   */
+  readonly undecidedVsReference: readonly BenchRow[];
 }
 
 /** How many times faster `row` is than `reference`, with its interval, as the comparisons say. */
@@ -177,6 +188,20 @@ export function judgeGroup(
     reference && !unbeaten.includes(reference)
       ? splitUnbeaten(unbeaten, comparisons, margin)
       : { fastest: unbeaten, undecided: [] };
+  const same = reference
+    ? judged.filter((row) => row !== reference && sameAs(row, reference, comparisons))
+    : [];
+  const tiedWithReference = (row: BenchRow) =>
+    reference !== undefined &&
+    row !== reference &&
+    !undecided.includes(row) &&
+    // Among the fastest with it, or gaining nothing on it.
+    ((fastest.includes(reference) && fastest.includes(row)) ||
+      (!fastest.includes(row) && same.includes(row)));
+  const undecidedVsReference = judged.filter((row) => {
+    const c = tiedWithReference(row) && reference && comparisonOf(row, reference, comparisons);
+    return c ? cannotTell(c.ci95, margin) : false;
+  });
   return {
     job,
     language: rows[0]?.language ?? 'node',
@@ -187,9 +212,11 @@ export function judgeGroup(
     comparisons,
     fastest,
     undecided,
-    sameAsReference: reference
-      ? judged.filter((row) => row !== reference && sameAs(row, reference, comparisons))
-      : [],
+    // A row the runs cannot place against the leader is named there alone, as the line does.
+    sameAsReference: same.filter(
+      (row) => !undecidedVsReference.includes(row) && !undecided.includes(row),
+    ),
+    undecidedVsReference,
   };
 }
 

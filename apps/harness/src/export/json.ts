@@ -184,7 +184,14 @@ export interface JsonVerdict {
   readonly fastest: string[];
   /** Strategies nothing beat that the runs cannot place against the fastest: neither tied nor slower. */
   readonly undecided: string[];
+  /** Strategies that do not differ from the reference and are shown alike (`≈`). */
   readonly same_as_reference: string[];
+  /**
+   * Strategies tied with the reference only because the runs cannot tell them alike or
+   * apart ("too few runs to tell" in the verdict): never in `same_as_reference`; in
+   * `fastest` too when the reference is among the fastest (nothing beat them).
+   */
+  readonly undecided_vs_reference: string[];
   readonly comparisons: {
     readonly a: string;
     readonly b: string;
@@ -204,6 +211,7 @@ export function toJsonVerdict(verdict: GroupVerdict): JsonVerdict {
     fastest: verdict.fastest.map((row) => row.strategy),
     undecided: verdict.undecided.map((row) => row.strategy),
     same_as_reference: verdict.sameAsReference.map((row) => row.strategy),
+    undecided_vs_reference: verdict.undecidedVsReference.map((row) => row.strategy),
     comparisons: verdict.comparisons.map(({ a, b, ratio, ci95, judgement }) => ({
       a: a.strategy,
       b: b.strategy,

@@ -1,5 +1,5 @@
 import { ratioToFloor } from '../benchmark/comparisons.js';
-import { cannotTell, type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
+import { type GroupVerdict, judge, speedupAgainst } from '../benchmark/judge.js';
 import { FLOOR_BESIDE } from '../benchmark/plan.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { failureWarnings } from './failures.js';
@@ -20,14 +20,15 @@ function noGainBecause(row: BenchRow): string {
   return 'no gain';
 }
 
-/** A strategy tied with the reference only because its runs cannot tell (see `cannotTell`). */
-function undecided(verdict: GroupVerdict, row: BenchRow, margin: number): boolean {
-  const speedup = speedupAgainst(verdict, row);
-  return speedup !== undefined && cannotTell(speedup.ci95, margin);
-}
-
-function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
-  const { reference, fastest, undecided: unplaced, sameAsReference, judged } = verdict;
+function lineOf(verdict: GroupVerdict): string | undefined {
+  const {
+    reference,
+    fastest,
+    undecided: unplaced,
+    sameAsReference,
+    undecidedVsReference: unsure,
+    judged,
+  } = verdict;
   const first = verdict.rows[0];
   if (!first) return undefined;
   const kind = first.workload === 'io' ? 'I/O-bound' : 'CPU-bound';
@@ -44,19 +45,14 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
     return speedup ? ratioWithInterval(speedup.ratio, speedup.ci95) : '–';
   };
   const others = judged.filter(
-    (row) => row !== reference && !fastest.includes(row) && !unplaced.includes(row),
+    (row) =>
+      row !== reference &&
+      !fastest.includes(row) &&
+      !unplaced.includes(row) &&
+      !unsure.includes(row),
   );
   const parts: string[] = [];
 
-  const unsure = judged.filter(
-    (row) =>
-      row !== reference &&
-      !unplaced.includes(row) &&
-      // Tied with the reference: among the fastest with it, or gaining nothing on it.
-      ((fastest.includes(reference) && fastest.includes(row)) ||
-        (!fastest.includes(row) && sameAsReference.includes(row))) &&
-      undecided(verdict, row, margin),
-  );
   if (fastest.includes(reference)) {
     const tied = fastest.filter((row) => row !== reference && !unsure.includes(row));
     if (unsure.length === 0 || tied.length > 0) {
@@ -84,7 +80,7 @@ function lineOf(verdict: GroupVerdict, margin: number): string | undefined {
   const [leader] = fastest;
   if (unplaced.length > 0 && leader) parts.push(tooFew(unplaced, leader));
   if (unsure.length > 0) parts.push(tooFew(unsure, reference));
-  const same = others.filter((row) => sameAsReference.includes(row) && !unsure.includes(row));
+  const same = others.filter((row) => sameAsReference.includes(row));
   const rest = others.filter((row) => !sameAsReference.includes(row));
   for (const row of same) {
     parts.push(`${row.strategy} ≈ ${reference.strategy} (${noGainBecause(row)})`);
@@ -135,9 +131,7 @@ export function verdict(result: BenchResult): string[] {
   const warnings = failureWarnings(result);
   if (result.sweep) return warnings;
   const verdicts = judge(result);
-  const lines = verdicts
-    .map((each) => lineOf(each, result.options.tieMargin))
-    .filter((line): line is string => line !== undefined);
+  const lines = verdicts.map(lineOf).filter((line): line is string => line !== undefined);
   lines.push(...floorLines(result));
   if (lines.length === 0) return warnings;
   const pairs = Math.max(...verdicts.map((each) => each.comparisons.length));
