@@ -180,12 +180,10 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     },
   });
   /** What the server saw of each strategy's runs and, with `--floor`, of the floor's beside it. */
-  const sockets = new Map<
-    Contender,
-    Record<RunPart, { connections: number; peakSockets: number }>
-  >();
+  type Counted = Record<RunPart, { connections: number; peakSockets: number }>;
+  const sockets = new Map<Contender, Counted>();
   const measureOptions = (contender: Contender): MeasureOptions => {
-    const counted: Record<RunPart, { connections: number; peakSockets: number }> = {
+    const counted: Counted = {
       strategy: { connections: 0, peakSockets: 0 },
       floor: { connections: 0, peakSockets: 0 },
     };
