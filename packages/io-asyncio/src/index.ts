@@ -1,5 +1,10 @@
-import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
-import pLimit from 'p-limit';
+import {
+  createSession,
+  defineStrategy,
+  downloadPage,
+  type PageResult,
+  track,
+} from '@speedup/shared-core';
 
 /**
  * Most pages in flight at once, and so the most connections the shared session opens to
@@ -22,17 +27,25 @@ export default defineStrategy({
     // One session shared by every task: safe, because every task runs on this one thread
     // and only switches at an `await`.
     const session = await createSession({ connections: concurrency });
-    const limit = pLimit(concurrency);
 
     return {
       concurrency,
-      // Like `asyncio.gather(*tasks)`: start every download, then wait for all of them.
-      run: ({ items: urls }, { signal, onTask }) =>
-        Promise.all(
-          urls.map((url, index) =>
-            limit(() => track(index, onTask, () => downloadPage(session, url, { signal }))),
-          ),
-        ),
+      // Like `asyncio.gather(*tasks)`, with at most `concurrency` tasks at once: that many
+      // tasks each take the next page until none is left.
+      run: async ({ items: urls }, { signal, onTask }) => {
+        const pages = new Array<PageResult>(urls.length);
+        let next = 0;
+        const downloadTheRest = async () => {
+          // `next++` needs no lock: no other task runs until this one reaches `await`.
+          for (let index = next++; index < urls.length; index = next++) {
+            const url = urls[index] as string;
+            pages[index] = await track(index, onTask, () => downloadPage(session, url, { signal }));
+          }
+        };
+        const tasks = Math.min(concurrency, urls.length);
+        await Promise.all(Array.from({ length: tasks }, downloadTheRest));
+        return pages;
+      },
       close: () => session.close(),
     };
   },
