@@ -165,6 +165,18 @@ describe('the benchmark schedule, driven without starting a process', () => {
     }
   });
 
+  it('never puts the ceiling or its interval above the core count', () => {
+    // Two pairs whose lone process the host slowed: the order statistics reach 2.3 on 2 cores.
+    const pairs = [1.7, 1.8, 1.85, 1.9, 1.9, 1.95, 2.0, 2.3, 2.4];
+    expect(ceilingOf(2, pairs)).toMatchObject({ cores: 2, ceiling: 1.9, ci95: [1.8, 2] });
+    expect(ceilingOf(2, [2.2, 2.3, 2.1, 2.4, 2.2, 2.5, 2.3, 2.2, 2.1])).toMatchObject({
+      ceiling: 2,
+      ci95: [2, 2],
+    });
+    // The pairs stay as measured, so pairs measured later join them unchanged.
+    expect(ceilingOf(2, pairs).pairs).toEqual(pairs);
+  });
+
   it('measures the ceiling once when no speed-up lies above it', async () => {
     const { measurer, ceilingsMeasured } = fakeMeasurer({
       // Below what two of even a 16-core machine's cores give, with this ceiling.

@@ -26,11 +26,21 @@ export interface ParallelCeiling {
   readonly pairs: readonly number[];
 }
 
-/** The ceiling from `pairs` ratios: their median, and its interval when there are enough. */
+/**
+ * The ceiling from `pairs` ratios: their median, and its interval when there are enough,
+ * neither above `cores`. A pair can come out above it (its lone process slowed by the
+ * host for a moment), but `cores` processes cannot compute more than `cores` times as
+ * fast as one: an interval reaching past that would claim what no machine gives, and
+ * every "of ceiling" figure would lean on it.
+ */
 export function ceilingOf(cores: number, pairs: readonly number[]): ParallelCeiling {
   if (pairs.length === 0) return { cores, ceiling: cores, pairs };
-  const ci95 = medianInterval(pairs);
-  return { cores, ceiling: median(pairs), pairs, ...(ci95 ? { ci95 } : {}) };
+  const atMostCores = (ratio: number) => Math.min(ratio, cores);
+  const interval = medianInterval(pairs);
+  const ceiling = atMostCores(median(pairs));
+  if (!interval) return { cores, ceiling, pairs };
+  const ci95: Interval = [atMostCores(interval[0]), atMostCores(interval[1])];
+  return { cores, ceiling, pairs, ci95 };
 }
 
 /** One ceiling from the pairs of two measurements of it. */
