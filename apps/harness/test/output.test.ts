@@ -8,6 +8,7 @@ import { toJsonVerdict } from '../src/export/json.js';
 import { renderMarkdown } from '../src/export/markdown.js';
 import type { BenchOptions } from '../src/options.js';
 import { runsDescription } from '../src/output/describe-row.js';
+import { microsecondsWithInterval } from '../src/output/format.js';
 import { renderSweep } from '../src/output/sweep-table.js';
 import { renderTables } from '../src/output/tables.js';
 import { verdict } from '../src/output/verdict.js';
@@ -403,6 +404,16 @@ describe('what a task and a page cost', () => {
         items: 100_000,
       }).overheadPerTaskUs,
     ).toBeUndefined();
+  });
+
+  it('prints a cost in the unit that reads, and an interval across zero without a dash beside a minus', () => {
+    expect(microsecondsWithInterval(66.4, [64.2, 68.1])).toBe('66 µs (64–68)');
+    expect(microsecondsWithInterval(2.04, [1.5, 2.6])).toBe('2.0 µs (1.5–2.6)');
+    expect(microsecondsWithInterval(-38, [-526, 484])).toBe('-38 µs (-526 to 484)');
+    // fib's 20 tasks of a tenth of a second: milliseconds, not five-digit microseconds.
+    expect(microsecondsWithInterval(-7828, [-41422, 19449])).toBe('-7.8 ms (-41.4 to 19.4)');
+    expect(microsecondsWithInterval(6879, [1200, 18964])).toBe('6.9 ms (1.2–19.0)');
+    expect(microsecondsWithInterval(54, undefined)).toBe('54 µs');
   });
 
   it('I/O: (time − bound) ÷ pages, with its interval, and the floor beside io-asyncio in the verdict', () => {

@@ -19,15 +19,26 @@ export function microseconds(value: number | undefined): string {
   return value === undefined ? '–' : `${value.toFixed(0)} µs`;
 }
 
-/** `66 µs (64–68)`: microseconds and their 95 % interval, or alone when there is none. */
+/**
+ * `66 µs (64–68)`: microseconds and their 95 % interval, or alone when there is none. Past
+ * ten thousand, in milliseconds (`-7.8 ms (-41.4 to 19.4)`, not `-7828 µs (-41422–19449)`);
+ * an interval with a negative end reads `to`, since a dash beside a minus sign reads as one.
+ */
 export function microsecondsWithInterval(
   value: number | undefined,
   interval: readonly [number, number] | undefined,
 ): string {
   if (value === undefined) return '–';
-  if (!interval) return microseconds(value);
-  const digits = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(1));
-  return `${digits(value)} µs (${digits(interval[0])}–${digits(interval[1])})`;
+  const largest = Math.max(Math.abs(value), ...(interval ?? []).map(Math.abs));
+  const [unit, scale] = largest >= 10_000 ? ['ms', 1000] : ['µs', 1];
+  const digits = (x: number) => {
+    const scaled = x / scale;
+    return Math.abs(scaled) >= 10 && unit === 'µs' ? scaled.toFixed(0) : scaled.toFixed(1);
+  };
+  if (!interval) return unit === 'µs' ? microseconds(value) : `${digits(value)} ${unit}`;
+  const [low, high] = interval;
+  const between = low < 0 || high < 0 ? ' to ' : '–';
+  return `${digits(value)} ${unit} (${digits(low)}${between}${digits(high)})`;
 }
 
 export function megabytes(bytes: number | undefined): string {
