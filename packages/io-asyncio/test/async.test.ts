@@ -33,9 +33,12 @@ describe('io-asyncio', () => {
     expect(mostAtOnce(events)).toBe(40);
   });
 
-  it('keeps at most --concurrency pages in flight', async () => {
+  it('keeps at most --concurrency pages in flight, each page taken by one task once', async () => {
     const events = await collect(30, 3);
     expect(mostAtOnce(events)).toBe(3);
+    // Three tasks share one counter with no lock: none took a page twice or skipped one.
+    const taken = events.map((event) => event.index).sort((a, b) => a - b);
+    expect(taken).toEqual([...Array(30).keys()]);
   });
 
   it('opens at most one connection per page in flight, reused across runs of the session', async () => {
