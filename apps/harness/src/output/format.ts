@@ -29,13 +29,11 @@ export function microsecondsWithInterval(
   interval: readonly [number, number] | undefined,
 ): string {
   if (value === undefined) return '–';
-  const largest = Math.max(Math.abs(value), ...(interval ?? []).map(Math.abs));
-  const [unit, scale] = largest >= 10_000 ? ['ms', 1000] : ['µs', 1];
-  const digits = (x: number) => {
-    const scaled = x / scale;
-    return Math.abs(scaled) >= 10 && unit === 'µs' ? scaled.toFixed(0) : scaled.toFixed(1);
-  };
-  if (!interval) return unit === 'µs' ? microseconds(value) : `${digits(value)} ${unit}`;
+  const inMs = Math.max(Math.abs(value), ...(interval ?? []).map(Math.abs)) >= 10_000;
+  const unit = inMs ? 'ms' : 'µs';
+  const digits = (x: number) =>
+    inMs ? (x / 1000).toFixed(1) : Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(1);
+  if (!interval) return inMs ? `${digits(value)} ms` : microseconds(value);
   const [low, high] = interval;
   const between = low < 0 || high < 0 ? ' to ' : '–';
   return `${digits(value)} ${unit} (${digits(low)}${between}${digits(high)})`;
