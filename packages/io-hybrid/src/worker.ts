@@ -4,7 +4,6 @@ import {
   sessionForThisWorker,
   timed,
 } from '@speedup/shared-core';
-import pLimit from 'p-limit';
 import workerpool from 'workerpool';
 import { reportToMainThread } from './shares.js';
 
@@ -21,16 +20,18 @@ async function downloadShare(
   inFlight: number,
 ): Promise<void> {
   const session = await sessionForThisWorker({ connections: inFlight });
-  const limit = pLimit(inFlight);
   const finished = reportToMainThread();
-  await Promise.all(
-    urls.map((url, offset) =>
-      limit(async () => {
-        const { value: page, ...span } = await timed(() => downloadPage(session, url));
-        finished.report({ index: first + offset, page, ...span });
-      }),
-    ),
-  );
+  // As in io-asyncio: at most `inFlight` tasks, each taking the next page until none is left.
+  let next = 0;
+  const downloadTheRest = async () => {
+    for (let offset = next++; offset < urls.length; offset = next++) {
+      const url = urls[offset] as string;
+      const { value: page, ...span } = await timed(() => downloadPage(session, url));
+      finished.report({ index: first + offset, page, ...span });
+    }
+  };
+  const tasks = Math.min(inFlight, urls.length);
+  await Promise.all(Array.from({ length: tasks }, downloadTheRest));
   finished.flush();
 }
 
