@@ -409,9 +409,13 @@ describe('what a task and a page cost', () => {
   it('prints a cost in the unit that reads, and an interval across zero without a dash beside a minus', () => {
     expect(microsecondsWithInterval(66.4, [64.2, 68.1])).toBe('66 µs (64–68)');
     expect(microsecondsWithInterval(2.04, [1.5, 2.6])).toBe('2.0 µs (1.5–2.6)');
-    expect(microsecondsWithInterval(-38, [-526, 484])).toBe('-38 µs (-526 to 484)');
+    // An interval on both sides of zero: the runs cannot tell the cost from none, so no
+    // figure, least of all a negative one, is given for it.
+    expect(microsecondsWithInterval(-38, [-526, 484])).toBe('≈ 0 µs (-526 to 484)');
+    expect(microsecondsWithInterval(12, [0, 30])).toBe('≈ 0 µs (0.0–30)');
+    expect(microsecondsWithInterval(-12, [-30, -1.5])).toBe('-12 µs (-30 to -1.5)');
     // fib's 20 tasks of a tenth of a second: milliseconds, not five-digit microseconds.
-    expect(microsecondsWithInterval(-7828, [-41422, 19449])).toBe('-7.8 ms (-41.4 to 19.4)');
+    expect(microsecondsWithInterval(-7828, [-41422, 19449])).toBe('≈ 0 ms (-41.4 to 19.4)');
     expect(microsecondsWithInterval(6879, [1200, 18964])).toBe('6.9 ms (1.2–19.0)');
     expect(microsecondsWithInterval(54, undefined)).toBe('54 µs');
   });

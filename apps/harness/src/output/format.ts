@@ -21,8 +21,11 @@ export function microseconds(value: number | undefined): string {
 
 /**
  * `66 µs (64–68)`: microseconds and their 95 % interval, or alone when there is none. Past
- * ten thousand, in milliseconds (`-7.8 ms (-41.4 to 19.4)`, not `-7828 µs (-41422–19449)`);
- * an interval with a negative end reads `to`, since a dash beside a minus sign reads as one.
+ * ten thousand, in milliseconds (`6.9 ms (1.2–19.0)`, not `6879 µs (1200–18964)`). An
+ * interval that reaches both sides of zero reads `≈ 0` before it (`≈ 0 ms (-41.4 to 19.4)`,
+ * not `-7.8 ms …`): the runs cannot tell that cost from none, and a negative figure would
+ * claim a saving. An interval with a negative end reads `to`, since a dash beside a minus
+ * sign reads as one.
  */
 export function microsecondsWithInterval(
   value: number | undefined,
@@ -36,7 +39,8 @@ export function microsecondsWithInterval(
   if (!interval) return inMs ? `${digits(value)} ms` : microseconds(value);
   const [low, high] = interval;
   const between = low < 0 || high < 0 ? ' to ' : '–';
-  return `${digits(value)} ${unit} (${digits(low)}${between}${digits(high)})`;
+  const figure = low <= 0 && high >= 0 ? '≈ 0' : digits(value);
+  return `${figure} ${unit} (${digits(low)}${between}${digits(high)})`;
 }
 
 export function megabytes(bytes: number | undefined): string {
