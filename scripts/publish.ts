@@ -89,11 +89,11 @@ function benches(notes: string[]): Planned[] {
     {
       name: 'batch',
       what: 'items handed to a worker at once, per pool',
-      // All 100,000 tasks and the default plan, unlike the pools' run: where batching starts
-      // to pay depends on how many batches there are to share out, and whether a pool beats
-      // sync there is told by intervals, which two runs of a fifth of the job left too wide
-      // to tell (the publish run at a7d2c7b found no crossover that way; this command, run
-      // as it stands, finds one). About four minutes.
+      // All 100,000 tasks and the default plan, unlike the pools' run: the issue's command as
+      // it stands, so the published crossover is the one a reader's own run of it is judged
+      // by. Where batching starts to pay depends on how many batches there are to share
+      // out, and whether a pool beats sync there is told by intervals, which two runs of a
+      // fifth of the job left too wide to tell. About four minutes.
       args: [
         '--only',
         'cpu-threading,cpu-threading:piscina',
