@@ -247,12 +247,15 @@ export function judge(result: BenchResult): GroupVerdict[] {
 
 /**
  * The rows to show as fastest: those tied for fastest in their group, when some row of
- * the group is slower than them. When nothing was beaten, nothing is the fastest.
+ * the group is slower than them. When nothing was beaten, nothing is the fastest; nor
+ * when some row could not be placed against them (the verdict says they lead).
  */
 export function fastestRows(verdicts: readonly GroupVerdict[]): Set<BenchRow> {
   return new Set(
     verdicts.flatMap((verdict) =>
-      verdict.fastest.length < verdict.judged.length ? verdict.fastest : [],
+      verdict.fastest.length < verdict.judged.length && verdict.undecided.length === 0
+        ? verdict.fastest
+        : [],
     ),
   );
 }

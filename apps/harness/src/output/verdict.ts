@@ -71,7 +71,10 @@ function lineOf(verdict: GroupVerdict): string | undefined {
       fastest.some((row) => row.model === 'threads')
         ? ' (in CPython the GIL makes threads slower than sync here; Node threads run in parallel)'
         : '';
-    parts.push(`${names} fastest, ${figures} vs ${reference.strategy}${gil}`);
+    // With a row the runs cannot place against them, they are not shown to be the fastest:
+    // they lead (nothing surely beats them), and the next part names the row left unplaced.
+    const standing = unplaced.length === 0 ? 'fastest' : fastest.length > 1 ? 'lead' : 'leads';
+    parts.push(`${names} ${standing}, ${figures} vs ${reference.strategy}${gil}`);
   }
   const tooFew = (rows: readonly BenchRow[], from: BenchRow) => {
     const runs = Math.min(...[from, ...rows].map((row) => row.timesMs.length));

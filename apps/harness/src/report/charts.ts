@@ -1,5 +1,5 @@
 import type { BenchJobName } from '@speedup/shared-core';
-import { judge } from '../benchmark/judge.js';
+import { fastestRows, judge } from '../benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { busyLanes, lateStretches } from '../timeline/busy.js';
 import { layOutTimeline, type Timeline } from '../timeline/lanes.js';
@@ -17,10 +17,11 @@ import { MAX_ROWS_PER_LANE, type Measured, timelineChart } from './timeline-char
 /** What the verdict says of each row: fastest alone, tied for fastest, or neither. */
 export function badges(result: BenchResult): (row: BenchRow) => Badge {
   const verdicts = judge(result);
+  const fastest = fastestRows(verdicts);
   return (row) => {
+    if (!fastest.has(row)) return;
     const group = verdicts.find((verdict) => verdict.judged.includes(row));
-    if (!group?.fastest.includes(row) || group.fastest.length === group.judged.length) return;
-    return group.fastest.length === 1 ? 'fastest' : 'tied for fastest';
+    return group?.fastest.length === 1 ? 'fastest' : 'tied for fastest';
   };
 }
 
