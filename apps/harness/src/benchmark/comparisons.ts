@@ -113,16 +113,17 @@ export function withComparisons(row: BenchRow, baseline: Baseline): BenchRow {
       : undefined;
   if (row.workload === 'cpu') {
     const workers = Math.min(row.concurrency, cores);
-    // The bound of a CPU row: the reference's time shared out evenly between the workers
-    // that can compute at once, with nothing lost to handing tasks over.
-    const referenceTime = reference && timeInterval(reference.timesMs);
+    // The bound of a CPU row: the reference's typical time shared out evenly between the
+    // workers that can compute at once, with nothing lost to handing tasks over; the
+    // centre of the interval it is known to, as the row's own time is.
+    const referenceInterval = reference && timeInterval(reference.timesMs);
     const overhead =
-      reference?.summary && !row.reference && reference !== row
+      referenceTime !== undefined && !row.reference && reference !== row
         ? overheadPerItem(
             measured,
             timeInterval(row.timesMs),
-            reference.summary.median / workers,
-            referenceTime && scaled(referenceTime, workers),
+            referenceTime / workers,
+            referenceInterval && scaled(referenceInterval, workers),
             items,
           )
         : undefined;

@@ -95,7 +95,7 @@ export interface BenchRow {
   readonly failures?: readonly Failure[];
   /** The reference's row of an I/O job: what became of each URL. */
   readonly urlOutcomes?: readonly UrlOutcome[];
-  /** Reference median ÷ this median, when the reference was benchmarked too. */
+  /** Reference typical time ÷ this typical time (see `typicalTime`), when the reference was benchmarked too. */
   readonly speedup?: number;
   /** 95 % interval of the speed-up (see intervals.ts); none for the reference itself, or below two runs. */
   readonly speedupCi95?: Interval;
