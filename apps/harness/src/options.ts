@@ -338,7 +338,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       '--pictures',
-      "sample every measured run for the timelines' lanes (each thread's CPU time, the event loop's delay) and keep them in --export-json; on with --report. Costs each run a 1 ms timer",
+      "sample every measured run for the timelines' lanes (each thread's CPU time, the event loop's delay) and keep an I/O row's in --export-json; on with --report. Costs each run a 1 ms timer",
     )
     .option(
       '--floor',
