@@ -1,17 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, runBench } from '@speedup/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,39 +12,23 @@ import {
   ourProcesses,
   processesLeftSince,
   runsOnly,
+  scratchWorkspace,
   start,
 } from './run-cli.js';
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
 /**
- * A scratch workspace: the real cpu-sync as reference, plus strategy packages written
- * here, none of which the harness has ever heard of.
+ * A scratch workspace: the real cpu-sync as reference, plus CPU strategy packages written
+ * here, none of which the harness has ever heard of; each returns `body` per item.
  */
-function scratchWorkspace(strategies: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'speedup-bench-'));
-  mkdirSync(join(root, 'packages'));
-  symlinkSync(join(repositoryRoot, 'packages/cpu-sync'), join(root, 'packages/cpu-sync'));
-  for (const [name, body] of Object.entries(strategies)) {
-    const dir = join(root, 'packages', name);
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
-    symlinkSync(
-      join(repositoryRoot, 'packages/shared-core'),
-      join(dir, 'node_modules/@speedup/shared-core'),
-    );
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
-        name: `@scratch/${name}`,
-        type: 'module',
-        exports: './dist/index.js',
-        speedup: { workload: 'cpu', model: 'sequential' },
-      }),
-    );
-    writeFileSync(
-      join(dir, 'dist/index.js'),
-      `import { compute, defineStrategy } from '@speedup/shared-core';
+function cpuScratchWorkspace(strategies: Record<string, string>): string {
+  return scratchWorkspace(
+    'cpu-sync',
+    Object.fromEntries(
+      Object.entries(strategies).map(([name, body]) => [
+        name,
+        {
+          workload: 'cpu',
+          source: `import { compute, defineStrategy } from '@speedup/shared-core';
 export default defineStrategy({
   name: '${name}', workload: 'cpu', model: 'sequential',
   async setup() {
@@ -71,15 +46,16 @@ export default defineStrategy({
   },
 });
 `,
-    );
-  }
-  return root;
+        },
+      ]),
+    ),
+  );
 }
 
 describe('pnpm bench on strategies it has never seen', () => {
   let root: string;
   beforeAll(() => {
-    root = scratchWorkspace({
+    root = cpuScratchWorkspace({
       'cpu-fresh': 'return result;',
       'cpu-wrong': "return index === 7 ? { ...result, value: '42' } : result;",
     });
@@ -219,7 +195,7 @@ describe('pnpm bench --floor', () => {
 describe('pnpm bench measuring options', () => {
   let root: string;
   beforeAll(() => {
-    root = scratchWorkspace({ 'cpu-fresh': 'return result;' });
+    root = cpuScratchWorkspace({ 'cpu-fresh': 'return result;' });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -463,28 +439,10 @@ describe('pnpm bench on a run that stops making progress', () => {
   beforeAll(() => {
     // io-sync as the reference, and a strategy that never finishes its fourth page: it
     // waits for nothing, past every deadline, until it is stopped.
-    root = mkdtempSync(join(tmpdir(), 'speedup-stuck-'));
-    mkdirSync(join(root, 'packages'));
-    symlinkSync(join(repositoryRoot, 'packages/io-sync'), join(root, 'packages/io-sync'));
-    const dir = join(root, 'packages/io-stuck');
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
-    symlinkSync(
-      join(repositoryRoot, 'packages/shared-core'),
-      join(dir, 'node_modules/@speedup/shared-core'),
-    );
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
-        name: '@scratch/io-stuck',
-        type: 'module',
-        exports: './dist/index.js',
-        speedup: { workload: 'io', model: 'sequential' },
-      }),
-    );
-    writeFileSync(
-      join(dir, 'dist/index.js'),
-      `import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
+    root = scratchWorkspace('io-sync', {
+      'io-stuck': {
+        workload: 'io',
+        source: `import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
 export default defineStrategy({
   name: 'io-stuck', workload: 'io', model: 'sequential',
   async setup() {
@@ -507,7 +465,8 @@ export default defineStrategy({
   },
 });
 `,
-    );
+      },
+    });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

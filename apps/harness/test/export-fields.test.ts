@@ -6,50 +6,16 @@ import { withComparisons } from '../src/benchmark/comparisons.js';
 import { typicalTime } from '../src/benchmark/intervals.js';
 import { judgeRows } from '../src/benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
-import { summarize } from '../src/benchmark/stats.js';
 import { exportJson, type JsonRecord, type JsonVerdict } from '../src/export/json.js';
-import type { BenchOptions } from '../src/options.js';
+import { fixtureOptions, rowOfTimes } from './report-fixtures.js';
 
 /**
  * README, "How to read the tables": the figures `withComparisons` adds to each row (the
  * I/O bound, efficiency), and what `--export-json` carries of them and of the verdict.
  */
 
-const options: BenchOptions = {
-  runs: 4,
-  minTime: 0,
-  interleave: false,
-  warmup: 1,
-  precision: 0.03,
-  budgetMs: 3000,
-  tieMargin: 0.03,
-  seed: 1,
-  latency: 25,
-  jitter: 0,
-  pages: 160,
-  size: 1,
-  limits: {},
-  root: '/nowhere',
-};
-
-function row(strategy: string, model: string, timesMs: number[], extra: Partial<BenchRow> = {}) {
-  return {
-    strategy,
-    job: 'fib',
-    workload: 'cpu',
-    model,
-    concurrency: 2,
-    timesMs,
-    summary: summarize(timesMs),
-    runsOk: timesMs.map(() => true),
-    differences: [],
-    ok: true,
-    events: [],
-    parameters: {},
-    ...(model === 'sequential' ? { reference: true } : {}),
-    ...extra,
-  } satisfies BenchRow;
-}
+const options = fixtureOptions({ runs: 4 });
+const row = rowOfTimes;
 
 const io = (strategy: string, model: string, timesMs: number[], extra: Partial<BenchRow> = {}) =>
   row(strategy, model, timesMs, { job: 'download', workload: 'io', ...extra });
@@ -159,6 +125,14 @@ describe('--export-json', () => {
 describe('the bound, efficiency and cost per item', () => {
   const sync = io('io-sync', 'sequential', [4100, 4110, 4090], { concurrency: 1 });
   const baseline = { reference: sync, cores: 2, ceiling: undefined, latencyMs: 25, items: 160 };
+  /** A CPU job of 20 tasks on 2 cores, against `reference`. */
+  const cpuBaseline = (reference: BenchRow) => ({
+    reference,
+    cores: 2,
+    ceiling: undefined,
+    latencyMs: undefined,
+    items: 20,
+  });
   const boundOf = (concurrency: number) =>
     withComparisons(io('io-threading', 'threads', [900, 910, 905], { concurrency }), baseline)
       .boundMs;
@@ -187,13 +161,7 @@ describe('the bound, efficiency and cost per item', () => {
 
   it('CPU: efficiency is the speed-up over min(workers, cores)', () => {
     const cpuSync = row('cpu-sync', 'sequential', [1000, 1010, 990, 1005], { concurrency: 1 });
-    const cpu = {
-      reference: cpuSync,
-      cores: 2,
-      ceiling: undefined,
-      latencyMs: undefined,
-      items: 20,
-    };
+    const cpu = cpuBaseline(cpuSync);
     const times = [520, 525, 515, 530];
     const four = withComparisons(row('cpu-threading', 'threads', times, { concurrency: 4 }), cpu);
     const one = withComparisons(row('cpu-threading', 'threads', times, { concurrency: 1 }), cpu);
@@ -216,13 +184,7 @@ describe('the bound, efficiency and cost per item', () => {
       [...Array<number>(11).fill(1000), ...Array<number>(9).fill(1300)],
       { concurrency: 1 },
     );
-    const cpu = {
-      reference: cpuSync,
-      cores: 2,
-      ceiling: undefined,
-      latencyMs: undefined,
-      items: 20,
-    };
+    const cpu = cpuBaseline(cpuSync);
     const times = [560, 561, 562, 563, 564, 565];
     const threading = withComparisons(
       row('cpu-threading', 'threads', times, { concurrency: 2 }),

@@ -1,17 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bench, runsOnly } from './run-cli.js';
+import { bench, runsOnly, scratchWorkspace } from './run-cli.js';
 
 /**
  * apps/harness/README.md: "A strategy whose process is still running 5 s after close()
  * has leaked something and is reported as failed." A strategy the harness has never
  * seen, whose close() leaves an interval timer running, is that strategy.
  */
-
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The leak as the harness words it (`EXIT_GRACE_MS` in child-process/parent.ts is 5 s). */
 const LEAK = 'still running 5 s after close(): a worker, process, socket or timer was left open';
@@ -32,34 +28,17 @@ describe('pnpm bench on a strategy that leaks a timer past close()', () => {
     // A scratch workspace: the real io-sync as reference, and io-leaky, which downloads
     // the pages as io-sync does but starts a timer in setup that close() never clears.
     // (A download job, not a CPU one: it needs no parallel ceiling measured first.) It
-    // writes down the id of each process it is set up in, for the test to check on.
-    root = mkdtempSync(join(tmpdir(), 'speedup-leak-'));
-    mkdirSync(join(root, 'packages'));
-    symlinkSync(join(repositoryRoot, 'packages/io-sync'), join(root, 'packages/io-sync'));
-    const dir = join(root, 'packages/io-leaky');
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
-    symlinkSync(
-      join(repositoryRoot, 'packages/shared-core'),
-      join(dir, 'node_modules/@speedup/shared-core'),
-    );
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
-        name: '@scratch/io-leaky',
-        type: 'module',
-        exports: './dist/index.js',
-        speedup: { workload: 'io', model: 'sequential' },
-      }),
-    );
-    writeFileSync(
-      join(dir, 'dist/index.js'),
-      `import { appendFileSync } from 'node:fs';
+    // writes down the id of each process it is set up in, beside its package.json, for
+    // the test to check on.
+    root = scratchWorkspace('io-sync', {
+      'io-leaky': {
+        workload: 'io',
+        source: `import { appendFileSync } from 'node:fs';
 import { createSession, defineStrategy, downloadPage, track } from '@speedup/shared-core';
 export default defineStrategy({
   name: 'io-leaky', workload: 'io', model: 'sequential',
   async setup() {
-    appendFileSync(${JSON.stringify(join(root, 'leaky.pids'))}, process.pid + '\\n');
+    appendFileSync(new URL('../leaky.pids', import.meta.url), process.pid + '\\n');
     setInterval(() => {}, 1_000);
     const session = await createSession();
     return {
@@ -76,7 +55,8 @@ export default defineStrategy({
   },
 });
 `,
-    );
+      },
+    });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -112,7 +92,10 @@ export default defineStrategy({
     expect(tookMs).toBeGreaterThanOrEqual(5_000);
 
     // The leaking process was killed, not left running.
-    const pids = readFileSync(join(root, 'leaky.pids'), 'utf8').trim().split('\n').map(Number);
+    const pids = readFileSync(join(root, 'packages/io-leaky/leaky.pids'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) expect(isRunning(pid), `process ${pid} of io-leaky`).toBe(false);
   }, 20_000);

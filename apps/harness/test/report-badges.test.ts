@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRows } from '../src/benchmark/judge.js';
 import type { BenchResult, BenchRow } from '../src/benchmark/result.js';
-import { summarize } from '../src/benchmark/stats.js';
 import { timesChartSvg } from '../src/report/charts.js';
 import { colours, svgRules } from '../src/report/style.js';
-import { fixtureOptions } from './report-fixtures.js';
+import { fixtureOptions, rowOfTimes } from './report-fixtures.js';
 
 /**
  * apps/harness/README.md, the report's bar chart: "green is what the verdict calls
@@ -15,23 +14,13 @@ import { fixtureOptions } from './report-fixtures.js';
 /** Five runs spread ±0.2 % around `ms`: tight enough for the verdict to tell 3 % apart. */
 const around = (ms: number) => [1, 1.002, 0.998, 1.001, 0.999].map((factor) => ms * factor);
 
-function row(strategy: string, model: string, timesMs: number[]): BenchRow {
-  return {
-    strategy,
+/** A download row of these times: io-sync, the reference, one page at a time; the others eight. */
+const row = (strategy: string, model: string, timesMs: number[]) =>
+  rowOfTimes(strategy, model, timesMs, {
     job: 'download',
     workload: 'io',
-    model,
     concurrency: model === 'sequential' ? 1 : 8,
-    timesMs,
-    summary: summarize(timesMs),
-    runsOk: timesMs.map(() => true),
-    differences: [],
-    ok: true,
-    events: [],
-    parameters: {},
-    ...(model === 'sequential' ? { reference: true } : {}),
-  };
-}
+  });
 
 /** The download job's runs of io-sync (the reference), io-threading and io-asyncio, around these times. */
 function resultOf(sync: number, threading: number, asyncio: number): BenchResult {

@@ -152,6 +152,34 @@ function compared(rows: readonly BenchRow[]): BenchRow[] {
   );
 }
 
+/**
+ * A row of these measured times and nothing else: fib, two workers, every run correct, the
+ * reference when sequential; `extra` overrides any field.
+ */
+export function rowOfTimes(
+  strategy: string,
+  model: string,
+  timesMs: number[],
+  extra: Partial<BenchRow> = {},
+): BenchRow {
+  return {
+    strategy,
+    job: 'fib',
+    workload: 'cpu',
+    model,
+    concurrency: 2,
+    timesMs,
+    summary: summarize(timesMs),
+    runsOk: timesMs.map(() => true),
+    differences: [],
+    ok: true,
+    events: [],
+    parameters: {},
+    ...(model === 'sequential' ? { reference: true } : {}),
+    ...extra,
+  };
+}
+
 export function fixtureOptions(overrides: Partial<BenchOptions> = {}): BenchOptions {
   return {
     runs: 3,

@@ -1,5 +1,14 @@
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
@@ -49,6 +58,46 @@ export const runsOnly = (runs: number) => [
 ];
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A strategy package the harness has never seen: its workload and its `dist/index.js`. */
+export interface ScratchStrategy {
+  readonly workload: 'io' | 'cpu';
+  readonly source: string;
+}
+
+/**
+ * A scratch workspace for `--root`: the real `reference` package linked in, and beside it
+ * each strategy package of `strategies`, written here (sequential, with shared-core to
+ * import). Returns its root; the caller removes it.
+ */
+export function scratchWorkspace(
+  reference: string,
+  strategies: Record<string, ScratchStrategy>,
+): string {
+  const root = mkdtempSync(join(tmpdir(), 'speedup-scratch-'));
+  mkdirSync(join(root, 'packages'));
+  symlinkSync(join(repositoryRoot, 'packages', reference), join(root, 'packages', reference));
+  for (const [name, { workload, source }] of Object.entries(strategies)) {
+    const dir = join(root, 'packages', name);
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules/@speedup'), { recursive: true });
+    symlinkSync(
+      join(repositoryRoot, 'packages/shared-core'),
+      join(dir, 'node_modules/@speedup/shared-core'),
+    );
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: `@scratch/${name}`,
+        type: 'module',
+        exports: './dist/index.js',
+        speedup: { workload, model: 'sequential' },
+      }),
+    );
+    writeFileSync(join(dir, 'dist/index.js'), source);
+  }
+  return root;
+}
 
 /** Processes running now whose command line `matches`, each as `pid command`. */
 export function processesMatching(matches: (command: string) => boolean): string[] {
