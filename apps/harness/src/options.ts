@@ -275,7 +275,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option(
       '--tie-margin <percent>',
       withRange(
-        'strategies differ only when the interval of their ratio lies wholly beyond this margin',
+        'strategies differ only when the interval of their ratio lies wholly beyond this margin; taking turns, two that the runs cannot yet tell apart or alike get more, up to three times --runs',
         PERCENT,
       ),
       percent,

@@ -9,15 +9,18 @@ import {
   type SetupRequest,
   STOPPED,
 } from '../src/benchmark/child-process/messages.js';
+import { judgeGroup } from '../src/benchmark/judge.js';
 import {
   type Measurer,
   type MeasuringSession,
   measureTakingTurns,
   nextRun,
   type RunPlan,
+  unsettledRows,
 } from '../src/benchmark/measure.js';
 import { runBench } from '../src/benchmark/schedule.js';
 import { type BenchOptions, parseBenchOptions } from '../src/options.js';
+import { rowOfTimes } from './report-fixtures.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -349,6 +352,7 @@ describe('how many runs a row gets', () => {
   const takingTurns = async (
     times: Record<string, number[]>,
     groups: Record<string, string> = {},
+    over: Partial<RunPlan> = {},
   ) => {
     const measurer: Measurer = {
       async start(request: SetupRequest): Promise<MeasuringSession> {
@@ -369,7 +373,12 @@ describe('how many runs a row gets', () => {
       request: { strategyDir } as SetupRequest,
       group: groups[strategyDir],
     }));
-    const reports = await measureTakingTurns(measurer, turns, { ...plan, budgetMs: 3000 }, 1);
+    const reports = await measureTakingTurns(
+      measurer,
+      turns,
+      { ...plan, budgetMs: 3000, ...over },
+      1,
+    );
     return Object.fromEntries(
       Object.keys(times).map((name, i) => {
         const report = reports[i] as MeasureReport;
@@ -392,6 +401,55 @@ describe('how many runs a row gets', () => {
     expect(await takingTurns({ slowed, steady }, { steady: 'python' })).toEqual({
       slowed: 6,
       steady: 2,
+    });
+  });
+
+  // fib on a shared machine: cpu-sync and cpu-asyncio compute the same, but two of
+  // cpu-sync's first six runs and one of cpu-asyncio's fell in moments the host took a
+  // core. After six runs each their ratio's interval is 0.88–1.35, which the verdict calls
+  // "too few runs to tell"; after eight, 0.91–1.24, a tie. cpu-threading is steady.
+  const sync = [3500, 2260, 3400, 2300, 2250, 3300, 2280, 2270, 2290, 2260, 2250, 2270];
+  const asyncio = [3500, 2900, 2290, 2310, 2260, 2270, 2300, 2280, 2290, 2300, 2270, 2280];
+  const threads = [1900, 1200, 1210, 1190, 1205, 1195, 1200, 1202, 1198, 1201, 1200, 1200];
+  const measuredOf = (times: number[]) => times.slice(1).map((time) => record(time, false));
+
+  it('names the pairs the verdict cannot yet tell apart or alike, until each has three times --runs', () => {
+    const rowsAt = (n: number) =>
+      [sync, asyncio, threads].map((t) => measuredOf(t.slice(0, n + 1)));
+    const settling = { ...plan, tieMargin: 0.03 };
+    expect(unsettledRows(settling, rowsAt(6))).toEqual([0, 1]);
+    expect(unsettledRows(settling, rowsAt(7))).toEqual([0, 1]);
+    expect(unsettledRows(settling, rowsAt(8))).toEqual([]);
+    // What it names is what the verdict says: too few runs to tell cpu-asyncio from cpu-sync.
+    const verdict = judgeGroup(
+      'fib',
+      [
+        rowOfTimes('cpu-sync', 'sequential', sync.slice(1, 7)),
+        rowOfTimes('cpu-asyncio', 'async', asyncio.slice(1, 7)),
+        rowOfTimes('cpu-threading', 'threads', threads.slice(1, 7)),
+      ],
+      0.03,
+    );
+    expect(verdict.undecidedVsReference.map((row) => row.strategy)).toEqual(['cpu-asyncio']);
+    // Never past three times --runs; never without the margin, nor with --precision 0.
+    const wide = [sync, asyncio].map((t) => measuredOf([0, ...t.slice(1, 7)]));
+    expect(unsettledRows({ ...settling, runs: 2 }, wide)).toEqual([]);
+    expect(unsettledRows(plan, rowsAt(6))).toEqual([]);
+    expect(unsettledRows({ ...settling, precision: 0 }, rowsAt(6))).toEqual([]);
+  });
+
+  it('gives the rows the verdict cannot tell apart or alike more turns once the plan is done, and only them', async () => {
+    // The plan alone: cpu-sync is far from precise after three runs, so all keep pace to six.
+    expect(await takingTurns({ sync, asyncio, threads })).toEqual({
+      sync: 6,
+      asyncio: 6,
+      threads: 6,
+    });
+    // With the verdict's margin, the two it cannot yet tell take turns until it can.
+    expect(await takingTurns({ sync, asyncio, threads }, {}, { tieMargin: 0.03 })).toEqual({
+      sync: 8,
+      asyncio: 8,
+      threads: 6,
     });
   });
 

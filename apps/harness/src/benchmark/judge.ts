@@ -7,6 +7,7 @@ import {
   timeRatio,
   typicalTime,
 } from './intervals.js';
+import { cannotTell, compareTimes, type Judgement } from './pairs.js';
 import type { BenchResult, BenchRow } from './result.js';
 
 /**
@@ -16,8 +17,7 @@ import type { BenchResult, BenchRow } from './result.js';
  * so they say the same thing, and only what the measurements support.
  */
 
-/** How `a` did against `b`. */
-export type Judgement = 'faster' | 'slower' | 'same';
+export type { Judgement } from './pairs.js';
 
 export interface Comparison {
   readonly a: BenchRow;
@@ -84,43 +84,17 @@ export function speedupAgainst(
   return undefined;
 }
 
-/**
- * A tie whose interval reaches further than this on either side (a quarter faster, or a
- * quarter slower) has not shown the two alike: its runs leave room for a real difference.
- */
-const UNDECIDED_SPREAD = 1.25;
-
-/**
- * Whether a tie is one only because the runs cannot tell: its interval reaches a quarter
- * faster or a quarter slower (0.42–1.09 is as much "2.4 times slower" as "the same"), or
- * (a tie after Holm's correction for many comparisons) lies wholly on one side of the tie
- * margin. Calling it `≈` would claim the runs had shown the two alike.
- */
-export function cannotTell([low, high]: Interval, margin: number): boolean {
-  const wide = low < 1 / UNDECIDED_SPREAD || high > UNDECIDED_SPREAD;
-  return wide || high < 1 / (1 + margin) || low > 1 + margin;
-}
-
 const judgeable = (row: BenchRow) => row.ok && row.timesMs.length >= 2 && row.summary;
 
 /** Compares every pair of rows, at `margin` (0.03 for 3 %), Holm-corrected over the pairs. */
 export function judgeRows(rows: readonly BenchRow[], margin: number): Comparison[] {
   const judged = rows.filter(judgeable);
-  const pairs: { a: BenchRow; b: BenchRow }[] = [];
-  for (const [i, a] of judged.entries()) for (const b of judged.slice(i + 1)) pairs.push({ a, b });
-  const tests = pairs.map(({ a, b }) => timeRatio(b.timesMs, a.timesMs));
-  const adjusted = holm(tests.map((test) => (test ? beyondMarginP(test.difference, margin) : 1)));
-  return pairs.flatMap(({ a, b }, i) => {
-    const test = tests[i];
-    if (!test || !a.summary || !b.summary) return [];
-    const p = adjusted[i] as number;
-    const significant = p < 1 - CONFIDENCE;
-    const judgement: Judgement = !significant
-      ? 'same'
-      : test.difference.estimate > 0
-        ? 'faster'
-        : 'slower';
-    return [{ a, b, ratio: test.ratio, ci95: test.ci95, p, judgement }];
+  return compareTimes(
+    judged.map((row) => row.timesMs),
+    margin,
+  ).flatMap(({ a, b, ...compared }) => {
+    const [first, second] = [judged[a], judged[b]];
+    return first && second ? [{ a: first, b: second, ...compared }] : [];
   });
 }
 

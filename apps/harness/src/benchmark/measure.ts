@@ -10,6 +10,7 @@ import {
   STOPPED,
 } from './child-process/messages.js';
 import { relativePrecision } from './intervals.js';
+import { unsettledPairs } from './pairs.js';
 import { median } from './stats.js';
 
 /**
@@ -102,6 +103,13 @@ export interface RunPlan {
    * `FAR_FROM_PRECISE`, up to twice `runs`), nor past two precise ones for `runs`.
    */
   readonly budgetMs: number;
+  /**
+   * The verdict's tie margin (0.03 for 3 %). Taking turns, once every strategy of a group
+   * has what the rest of the plan asks, two that the verdict could not yet tell apart or
+   * alike take more turns (see `unsettledRows`). Unset, or with `precision` 0, the rest
+   * of the plan alone decides.
+   */
+  readonly tieMargin?: number;
 }
 
 /** Three warm runs within 5 % of each other: the JIT has done most of what it will do. */
@@ -190,6 +198,36 @@ export function nextRun(
       return elapsed(theirs) >= plan.budgetMs && farFromPrecise(theirs, plan);
     });
   return keepingPace ? 'measured' : undefined;
+}
+
+/**
+ * Taking turns, a row that the verdict cannot yet place against another of its group gets
+ * more runs, up to this many times `runs` (9 at the default 3). On a shared machine a fib
+ * run now and then comes out a quarter slower or more, and six runs each can leave two
+ * strategies that compute the same (cpu-asyncio and cpu-sync) "too few runs to tell";
+ * three more each narrow their interval by about a fifth.
+ */
+export const UNSETTLED_RUNS = 3;
+
+/**
+ * Which of a group's strategies, all done by the rest of the plan, get another measured
+ * run: those in a pair that the verdict would call "too few runs to tell" (a tie whose
+ * interval reaches a quarter beyond equal, or lies wholly on one side of the margin;
+ * `unsettledPairs`), while they have fewer than `UNSETTLED_RUNS` times `runs`. The other
+ * rows are settled and stop: an I/O job's io-sync does not take 4-second runs because
+ * io-asyncio and io-hybrid are close. By index into `runsOfEach`.
+ */
+export function unsettledRows(
+  plan: RunPlan,
+  runsOfEach: readonly (readonly RunRecord[])[],
+): number[] {
+  if (plan.tieMargin === undefined || plan.precision === 0) return [];
+  const times = runsOfEach.map((runs) =>
+    runs.filter((run) => !run.warmup).map((run) => run.workMs),
+  );
+  const most = UNSETTLED_RUNS * plan.runs;
+  const rows = new Set(unsettledPairs(times, plan.tieMargin).flat());
+  return [...rows].filter((i) => (times[i]?.length ?? most) < most).sort((a, b) => a - b);
 }
 
 /**
@@ -412,12 +450,24 @@ export async function measureTakingTurns(
           .map((other) => other.runs),
       );
     // What each strategy takes is settled as a round starts: one that keeps pace with
-    // another finishes the round even if the other's run ends its need first.
-    const wanting = () =>
-      live().flatMap((state) => {
+    // another finishes the round even if the other's run ends its need first. A group
+    // whose strategies all have what the plan asks settles its verdict (`unsettledRows`).
+    const wanting = () => {
+      const planned = live().flatMap((state) => {
         const kind = next(state);
         return kind ? [{ state, kind }] : [];
       });
+      const busy = new Set(planned.map(({ state }) => state.group));
+      const done = new Set(live().flatMap(({ group }) => (busy.has(group) ? [] : [group])));
+      const settling = [...done].flatMap((group) => {
+        const members = live().filter((state) => state.group === group);
+        return unsettledRows(
+          plan,
+          members.map((state) => state.runs),
+        ).map((i) => ({ state: members[i] as (typeof states)[number], kind: 'measured' as const }));
+      });
+      return [...planned, ...settling];
+    };
     const stopped = () => states.some((state) => state.options.signal?.aborted);
     for (let round = wanting(); round.length > 0 && !stopped(); round = wanting()) {
       for (const { state, kind } of shuffled(round, random)) {

@@ -209,6 +209,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
     minTimeMs: options.minTime,
     precision: options.precision,
     budgetMs: options.budgetMs,
+    tieMargin: options.tieMargin,
   };
 
   const isReference = (contender: Contender) =>

@@ -1,12 +1,12 @@
 import { typicalTime } from '../benchmark/intervals.js';
 import {
   acrossLanguages,
-  cannotTell,
   type GroupVerdict,
   judge,
   type LanguagePair,
   speedupAgainst,
 } from '../benchmark/judge.js';
+import { cannotTell } from '../benchmark/pairs.js';
 import type { BenchResult, BenchRow } from '../benchmark/result.js';
 import { duration, ratioWithInterval } from './format.js';
 

@@ -78,7 +78,7 @@ function lineOf(verdict: GroupVerdict): string | undefined {
   }
   const tooFew = (rows: readonly BenchRow[], from: BenchRow) => {
     const runs = Math.min(...[from, ...rows].map((row) => row.timesMs.length));
-    return `too few runs to tell ${rows.map((row) => `${row.strategy} ${speedupOf(row)}`).join(', ')} from ${from.strategy}: their intervals are too wide to call them alike or apart (${runs} run${runs === 1 ? '' : 's'} each at least; --time-budget allows more)`;
+    return `too few runs to tell ${rows.map((row) => `${row.strategy} ${speedupOf(row)}`).join(', ')} from ${from.strategy}: their intervals are too wide to call them alike or apart (${runs} run${runs === 1 ? '' : 's'} each at least; a larger --runs or --time-budget gives more)`;
   };
   const [leader] = fastest;
   if (unplaced.length > 0 && leader) parts.push(tooFew(unplaced, leader));
