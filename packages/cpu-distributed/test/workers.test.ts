@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import cpuDistributed from '@speedup/cpu-distributed';
 import { fibInput, runOptions, type TaskEvent, workersOf } from '@speedup/shared-core';
 import { childPids } from '@speedup/shared-core/harness';
@@ -14,21 +11,13 @@ import {
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { attachedLabel, everythingSaid, fib, startWorkerCommand } from './worker-command.js';
 
 /**
  * The queue's promises that need a Redis of the test's own, to look into: a worker killed
  * mid-job loses nothing, and workers started anywhere with the `worker` command serve a
  * run started with --remote-workers.
  */
-
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** fib(n) by iteration: an answer that owes nothing to the code under test. */
-function fib(n: number): string {
-  let [a, b] = [0n, 1n];
-  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
-  return String(a);
-}
 
 describe('cpu-distributed, on a Redis of the test’s own', () => {
   let redis: EmbeddedRedis;
@@ -143,47 +132,6 @@ describe('cpu-distributed, on a Redis of the test’s own', () => {
     }
   }, 60_000);
 });
-
-/** `pnpm --filter @speedup/cpu-distributed worker --redis <url>`, as someone would type it. */
-function startWorkerCommand(url: string): ChildProcess {
-  return spawn(
-    'pnpm',
-    ['--silent', '--filter', '@speedup/cpu-distributed', 'worker', '--redis', url],
-    {
-      cwd: repositoryRoot,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-}
-
-/** Everything `worker` prints from now until it and every process it started are gone. */
-async function everythingSaid(worker: ChildProcess): Promise<string> {
-  let said = '';
-  worker.stdout?.on('data', (chunk: Buffer) => {
-    said += chunk.toString();
-  });
-  await once(worker, 'close');
-  return said;
-}
-
-/** The worker's label, from the one line it prints once it has attached. */
-async function attachedLabel(worker: ChildProcess): Promise<string> {
-  let said = '';
-  const stdout = worker.stdout as NodeJS.ReadableStream;
-  return new Promise((resolve, reject) => {
-    const listen = (chunk: Buffer) => {
-      said += chunk.toString();
-      const label = / worker (\S+\/pid \d+) attached to /.exec(said)?.[1];
-      if (label) {
-        stdout.off('data', listen);
-        resolve(label);
-      }
-    };
-    stdout.on('data', listen);
-    worker.once('exit', () => reject(new Error(`the worker exited without attaching: ${said}`)));
-  });
-}
 
 describe('cpu-distributed, when the redis-server its set-up started stops', () => {
   it('fails the run saying so, rather than wait for ever, and still closes leaving nothing', async () => {
