@@ -1,4 +1,5 @@
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -12,6 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+
+/**
+ * Every process a test file starts carries this in its environment, and so does every
+ * process those start (they inherit it): the leak checks below count only processes of
+ * the file that runs them, not a redis-server, site server or queue worker that anything
+ * else on the machine started meanwhile.
+ */
+const FILE_MARK_VARIABLE = 'SPEEDUP_TEST_FILE';
+process.env[FILE_MARK_VARIABLE] ??= randomUUID();
+const FILE_MARK = `${FILE_MARK_VARIABLE}=${process.env[FILE_MARK_VARIABLE]}`;
 
 /** The built `pnpm bench` entry point. */
 export const cli = dist('cli.js');
@@ -104,12 +115,14 @@ export function processesMatching(matches: (command: string) => boolean): string
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     let command = '';
+    let environment: string[] = [];
     try {
       command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     } catch {
       continue;
     }
-    if (matches(command)) found.push(`${pid} ${command}`);
+    if (matches(command) && environment.includes(FILE_MARK)) found.push(`${pid} ${command}`);
   }
   return found;
 }

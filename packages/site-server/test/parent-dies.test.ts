@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -42,20 +41,6 @@ function hasExited(pid: number): boolean {
   return state === undefined || state === 'Z';
 }
 
-/** Whether anything on 127.0.0.1 accepts a TCP connection on the port of `url`. */
-async function acceptsConnections(url: string): Promise<boolean> {
-  const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
-  try {
-    await once(socket, 'connect');
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return false;
-    throw error;
-  } finally {
-    socket.destroy();
-  }
-}
-
 /** What the parent program printed: the server's pid and site A's URL. */
 async function serverStartedBy(parent: ChildProcess): Promise<{ pid: number; site: string }> {
   if (!parent.stdout) throw new Error('the parent program has no stdout to read');
@@ -73,7 +58,7 @@ describe('a site server whose parent dies', () => {
     serverPid = undefined;
   });
 
-  it('exits by itself when its parent is killed, and stops listening', async () => {
+  it('exits by itself when its parent is killed', async () => {
     parent = spawn(process.execPath, [parentProgram], { stdio: ['ignore', 'pipe', 'inherit'] });
     const { pid, site } = await serverStartedBy(parent);
     serverPid = pid;
@@ -91,6 +76,5 @@ describe('a site server whose parent dies', () => {
       () => expect(hasExited(pid), `site server ${pid} outlived its parent`).toBe(true),
       { timeout: 10_000, interval: 50 },
     );
-    expect(await acceptsConnections(site)).toBe(false);
   });
 });
