@@ -4,14 +4,13 @@ import { readFileSync } from 'node:fs';
 import cpuDistributed from '@speedup/cpu-distributed';
 import { fibInput, runOptions, type TaskEvent } from '@speedup/shared-core';
 import {
-  type EmbeddedRedis,
-  REDIS_URL_VARIABLE,
-  REMOTE_WORKERS_VARIABLE,
-  startRedisServer,
-} from '@speedup/shared-core/redis';
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+  type InterruptedRun,
+  itemOf,
+  redisOfItsOwn,
+  watchRun,
+} from '@speedup/shared-core/conformance/queue';
+import { REMOTE_WORKERS_VARIABLE } from '@speedup/shared-core/redis';
+import { describe, expect, it, vi } from 'vitest';
 import { attachedLabel, everythingSaid, fib, startWorkerCommand } from './worker-command.js';
 
 /**
@@ -30,49 +29,19 @@ import { attachedLabel, everythingSaid, fib, startWorkerCommand } from './worker
 const input = fibInput(38, 6);
 
 describe('a cpu-distributed worker given Ctrl-C while a job is in its hands', () => {
-  let redis: EmbeddedRedis;
-  let client: Redis;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    client = new Redis({ ...redis.address.connection(), lazyConnect: true });
-    await client.connect();
-  });
-  afterEach(() => {
-    for (const name of [REDIS_URL_VARIABLE, REMOTE_WORKERS_VARIABLE]) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const own = redisOfItsOwn();
 
   /** What happened when one of two workers got `presses` Ctrl-Cs during its first job. */
-  interface Interrupted {
-    readonly results: readonly { readonly value: unknown }[];
-    readonly events: readonly TaskEvent[];
-    /** The interrupted worker's label, the item it was computing, and all it printed. */
-    readonly victim: string;
-    readonly inHand: number;
-    readonly said: string;
-    /** The other worker's label. */
-    readonly other: string;
-    /** Items whose job was handed back to the queue because its worker's claim ran out. */
-    readonly handedOn: readonly number[];
-    /** How many task events had arrived when the interrupted worker's process was gone. */
-    readonly eventsWhenGone: number;
-  }
+  type Interrupted = InterruptedRun<{ readonly value: unknown }>;
 
   async function pressCtrlCDuringAJob(presses: 1 | 2): Promise<Interrupted> {
-    const url = `redis://127.0.0.1:${redis.address.port}`;
+    const url = `redis://127.0.0.1:${own.redis.address.port}`;
     const workers = [startWorkerCommand(url), startWorkerCommand(url)];
     const running = new Set(workers);
     for (const worker of workers) worker.once('close', () => running.delete(worker));
     try {
       const labels = await Promise.all(workers.map((worker) => attachedLabel(worker)));
-      Object.assign(process.env, redis.address.environment(), {
+      Object.assign(process.env, own.redis.address.environment(), {
         [REMOTE_WORKERS_VARIABLE]: '1',
       });
       const events: TaskEvent[] = [];
@@ -82,32 +51,10 @@ describe('a cpu-distributed worker given Ctrl-C while a job is in its hands', ()
       try {
         expect(runner.concurrency).toBe(2);
         const computing = runner.run(input, runOptions({ onTask: (event) => events.push(event) }));
-        const name = await vi.waitFor(
-          async () => {
-            const [meta] = await client.keys('bull:*:meta');
-            expect(meta).toBeDefined();
-            return (meta as string).split(':')[1] as string;
-          },
-          { timeout: 10_000, interval: 20 },
-        );
-        const queue = new Queue(name, { connection: redis.address.connection() });
-        const queueEvents = new QueueEvents(name, {
-          connection: redis.address.connection(),
-          lastEventId: '0',
-        });
-        const handedOn: number[] = [];
-        queueEvents.on('stalled', ({ jobId }) => handedOn.push(itemOf(jobId)));
+        const watched = await watchRun(own.client, own.redis.address);
         try {
-          await queueEvents.waitUntilReady();
           // The first job seen running, and the worker running it.
-          const job = await vi.waitFor(
-            async () => {
-              const [active] = await queue.getActive();
-              expect(active?.processedBy).toMatch(/\/pid \d+$/);
-              return active as NonNullable<typeof active>;
-            },
-            { timeout: 10_000, interval: 20 },
-          );
+          const job = await watched.firstActive();
           const victim = job.processedBy as string;
           const worker = workers[labels.indexOf(victim)] as ChildProcess;
           const said = everythingSaid(worker);
@@ -120,24 +67,23 @@ describe('a cpu-distributed worker given Ctrl-C while a job is in its hands', ()
             process.kill(-(worker.pid as number), 'SIGINT');
           }
           // The Ctrl-C reached it while that job was still in its hands.
-          expect(await queue.getJobState(job.id as string)).toBe('active');
+          expect(await watched.queue.getJobState(job.id as string)).toBe('active');
 
           results = await computing;
           interrupted = {
             victim,
             inHand: itemOf(job.id as string),
             said: await said,
-            handedOn,
+            handedOn: watched.handedOn,
             eventsWhenGone: await eventsWhenGone,
           };
         } finally {
-          await queueEvents.close();
-          await queue.close();
+          await watched.close();
         }
       } finally {
         await runner.close();
       }
-      expect(await client.keys('*')).toEqual([]);
+      expect(await own.client.keys('*')).toEqual([]);
 
       // The other worker is still waiting for runs; Ctrl-C sends it away too.
       const other = labels.find((label) => label !== interrupted.victim) as string;
@@ -146,7 +92,7 @@ describe('a cpu-distributed worker given Ctrl-C while a job is in its hands', ()
       const otherLeft = once(otherWorker, 'close');
       process.kill(-(otherWorker.pid as number), 'SIGINT');
       await otherLeft;
-      const clients = (await client.client('LIST')) as string;
+      const clients = (await own.client.client('LIST')) as string;
       expect(clients.trim().split('\n')).toHaveLength(1);
       return { results, events, other, ...interrupted };
     } finally {
@@ -192,11 +138,6 @@ describe('a cpu-distributed worker given Ctrl-C while a job is in its hands', ()
     expect(run.said).toMatch(/^leaving once the jobs in hand are done/m);
   }, 90_000);
 });
-
-/** The item a job computes: its id is `r<run>-<item>`. */
-function itemOf(jobId: string): number {
-  return Number(jobId.split('-')[1]);
-}
 
 /** Whether a SIGINT sent to `pid` is still waiting to reach it (Linux's /proc). */
 function sigintPending(pid: number): boolean {
