@@ -8,7 +8,7 @@ import { toJsonVerdict } from '../src/export/json.js';
 import { renderMarkdown } from '../src/export/markdown.js';
 import type { BenchOptions } from '../src/options.js';
 import { runsDescription } from '../src/output/describe-row.js';
-import { microsecondsWithInterval } from '../src/output/format.js';
+import { fractionWithInterval, microsecondsWithInterval } from '../src/output/format.js';
 import { renderSweep } from '../src/output/sweep-table.js';
 import { renderTables } from '../src/output/tables.js';
 import { verdict } from '../src/output/verdict.js';
@@ -423,6 +423,19 @@ describe('what a task and a page cost', () => {
     expect(microsecondsWithInterval(-7828, [-41422, 19449])).toBe('≈ 0 ms (-41.4 to 19.4)');
     expect(microsecondsWithInterval(6879, [1200, 18964])).toBe('6.9 ms (1.2–19.0)');
     expect(microsecondsWithInterval(54, undefined)).toBe('54 µs');
+  });
+
+  it('prints no share above all the machine gives that its interval cannot show', () => {
+    expect(fractionWithInterval(0.92, [0.86, 0.98])).toBe('0.92 (0.86–0.98)');
+    expect(fractionWithInterval(0.96, [0.82, 1.12])).toBe('0.96 (0.82–1.12)');
+    // fib threads measured 2.07x against a ceiling measured in a dip, 1.18x: a point above
+    // 1.0 claims more than the cores give, and its interval reaches 1.0, so the runs
+    // cannot tell it from all of it.
+    expect(fractionWithInterval(1.76, [0.9, 2.23])).toBe('≈ 1 (0.90–2.23)');
+    expect(fractionWithInterval(1.04, [0.89, 1.2])).toBe('≈ 1 (0.89–1.20)');
+    // Wholly above: a measurement problem, which a warning names; the figure stays.
+    expect(fractionWithInterval(1.3, [1.1, 1.5])).toBe('1.30 (1.10–1.50)');
+    expect(fractionWithInterval(1, undefined)).toBe('1.00');
   });
 
   it('I/O: (time − bound) ÷ pages, with its interval, and the floor beside io-asyncio in the verdict', () => {

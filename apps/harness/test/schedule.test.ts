@@ -146,7 +146,7 @@ describe('the benchmark schedule, driven without starting a process', () => {
     const result = await runBench(
       optionsOf(
         ...['--only', 'cpu-sync,cpu-threading', '--workers', '2', '--runs', '4'],
-        ...['--job', 'sum-of-squares,fib'],
+        ...['--job', 'fib'],
       ),
       { measurer },
     );
@@ -156,16 +156,44 @@ describe('the benchmark schedule, driven without starting a process', () => {
     expect(result.parallelCeiling).toBeCloseTo((1.2 + 1.9) / 2, 10);
     expect(result.parallelCeilingCi95).toEqual([1.12, 1.93]);
     const threads = result.rows.filter((row) => row.strategy === 'cpu-threading');
-    expect(threads).toHaveLength(2);
-    // Both jobs' rows read the joined ceiling, the one measured before it too. The share's
-    // interval takes in the ceiling's: the speed-up's low end over the ceiling's high end,
-    // its high end over the ceiling's low end.
+    expect(threads).toHaveLength(1);
+    // The row measured before it reads the joined ceiling. The share's interval takes in
+    // the ceiling's: the speed-up's low end over the ceiling's high end, its high end over
+    // the ceiling's low end.
     for (const row of threads) {
       expect(row.ofCeiling).toBeCloseTo((row.speedup ?? 0) / (result.parallelCeiling ?? 0), 10);
       const [low, high] = row.speedupCi95 ?? [Number.NaN, Number.NaN];
       expect(row.ofCeilingCi95?.[0]).toBeCloseTo(low / 1.93, 10);
       expect(row.ofCeilingCi95?.[1]).toBeCloseTo(high / 1.12, 10);
     }
+  });
+
+  it('measures the ceiling again after each CPU job whose speed-up lies above it, twice at most', async () => {
+    // Three stretches of a shared host: the ceiling first measured in a dip, then 1.75x,
+    // then both cores. cpu-threading computes 1.9 times as fast throughout: its interval
+    // reaches below the top of the first two ceilings' intervals, but its figure lies
+    // above them (a share of the ceiling above 1.0).
+    const dip = [1.5, 1.55, 1.6, 1.5, 1.92, 1.5, 1.58, 1.52, 1.6];
+    const lower = [1.7, 1.75, 1.72, 1.78, 1.74, 1.76, 1.73, 1.77, 1.92];
+    const both = [1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95];
+    const { measurer, ceilingsMeasured } = fakeMeasurer({
+      speedups: { 'cpu-threading': 1.9 },
+      ceilings: [dip, lower, both, both],
+    });
+    const result = await runBench(
+      optionsOf(
+        ...['--only', 'cpu-sync,cpu-threading', '--workers', '2', '--runs', '4'],
+        ...['--job', 'sum-of-squares,fib,many-small'],
+      ),
+      { measurer },
+    );
+    // Before the CPU jobs, then after the first two jobs, whose speed-up lay above it; not
+    // after the third, though the 27 pairs' median (1.76) still lies below 1.9.
+    expect(ceilingsMeasured()).toBe(3);
+    expect(result.parallelCeiling).toBe(1.76);
+    const threads = result.rows.filter((row) => row.strategy === 'cpu-threading');
+    expect(threads).toHaveLength(3);
+    for (const row of threads) expect(row.ofCeiling).toBeCloseTo((row.speedup ?? 0) / 1.76, 10);
   });
 
   it('never puts the ceiling or its interval above the core count', () => {

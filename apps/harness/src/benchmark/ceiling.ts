@@ -14,7 +14,7 @@ import { median, medianInterval } from './stats.js';
 
 export interface ParallelCeiling {
   readonly cores: number;
-  /** One process's time ÷ the side-by-side time: the median of its pairs (`REPEATS`, or twice that once measured again). */
+  /** One process's time ÷ the side-by-side time: the median of its pairs (`REPEATS`, and as many more each time it is measured again). */
   readonly ceiling: number;
   /**
    * About 95 % interval of that median, from the pairs' order statistics (no assumption

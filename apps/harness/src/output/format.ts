@@ -58,12 +58,19 @@ export function ratioWithInterval(
   return `${ratio(value)} (${digits(interval[0])}–${digits(interval[1])})`;
 }
 
-/** `0.90 (0.88–0.92)`: a fraction and its 95 % interval. */
+/**
+ * `0.90 (0.88–0.92)`: a share (efficiency, of ceiling) and its 95 % interval. A share
+ * above 1.0 whose interval reaches 1.0 reads `≈ 1` before it (`≈ 1 (0.89–1.20)`, not
+ * `1.04 …`): more than all the cores give, or than the bound allows, is a share no run
+ * reaches, and the runs cannot tell this one from all of it.
+ */
 export function fractionWithInterval(
   value: number | undefined,
   interval: readonly [number, number] | undefined,
 ): string {
   if (value === undefined) return '–';
   if (!interval) return fraction(value);
-  return `${fraction(value)} (${fraction(interval[0])}–${fraction(interval[1])})`;
+  const [low, high] = interval;
+  const figure = value > 1 && low <= 1 ? '≈ 1' : fraction(value);
+  return `${figure} (${fraction(low)}–${fraction(high)})`;
 }
