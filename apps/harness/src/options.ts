@@ -362,7 +362,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--export-markdown <file>', 'write the result tables as Markdown, for a README')
     .option(
       '--compare <file>',
-      'compare with an earlier --export-json file of the same jobs and inputs: faster, slower or same, per row',
+      'compare with an earlier --export-json file of the same jobs and inputs: faster, slower, same or too few runs to tell, per row',
     )
     .option(
       '--fail-if-slower <percent>',

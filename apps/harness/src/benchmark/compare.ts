@@ -10,7 +10,7 @@ import {
   logSample,
   ratioInterval,
 } from './intervals.js';
-import type { Judgement } from './judge.js';
+import { cannotTell, type Judgement } from './pairs.js';
 import { PlanError } from './plan.js';
 import type { BenchResult, BenchRow } from './result.js';
 
@@ -47,6 +47,11 @@ export interface RowChange {
   readonly change: number;
   readonly ci95: Interval | undefined;
   readonly corrected: boolean;
+  /**
+   * By the verdict's rules: `faster` or `slower` beyond the tie margin, Holm-corrected;
+   * `same` only when the interval also stays within a quarter of none; otherwise (or with
+   * fewer than two runs) undefined: too few runs to tell.
+   */
   readonly judgement: Judgement | undefined;
   /** Significantly slower than before by more than `--fail-if-slower`. */
   readonly failsThreshold: boolean;
@@ -186,18 +191,24 @@ export function compareRuns(
   );
   return changes.map(({ row, before, change, corrected, difference }, i) => {
     const significant = (judged[i] as number) < 1 - CONFIDENCE;
-    const judgement: Judgement | undefined = !difference
-      ? undefined
-      : !significant
-        ? 'same'
-        : difference.estimate > 0
-          ? 'slower'
-          : 'faster';
+    const ci95 = difference && ratioInterval(difference);
+    // As the verdict: a change the runs could not place within a quarter of none is not
+    // shown to be none (`cannotTell`), and gets no word but "too few runs to tell".
+    const judgement: Judgement | undefined =
+      !difference || !ci95
+        ? undefined
+        : !significant
+          ? cannotTell(ci95, margin)
+            ? undefined
+            : 'same'
+          : difference.estimate > 0
+            ? 'slower'
+            : 'faster';
     return {
       row,
       before,
       change,
-      ci95: difference && ratioInterval(difference),
+      ci95,
       corrected,
       judgement,
       failsThreshold: (failing[i] as number) < 1 - CONFIDENCE,

@@ -25,7 +25,7 @@ export function renderComparison(
   for (const change of changes) {
     const { row, before, judgement } = change;
     const figure = ratioWithInterval(change.change, change.ci95);
-    const word = judgement ?? 'too few runs';
+    const word = judgement ?? 'too few runs to tell';
     table.push([
       rowLabel(row, result.sweep),
       row.job,
