@@ -43,7 +43,11 @@ try {
       plannedInputs(planBench(findStrategies(options.root), options), options),
     );
   }
-  const result = await runBench(options, { ...progress, signal: stopped.signal });
+  const result = await runBench(options, {
+    ...progress,
+    signal: stopped.signal,
+    ...(saved && { saved }),
+  });
   progress.clear();
   const colour = wantsColour(process.stdout);
   const changes = saved ? compareRuns(result, saved, options.failIfSlower) : [];

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { CpuInput, CpuResult } from '@speedup/shared-core';
+import type { BenchJobName, CpuInput, CpuResult } from '@speedup/shared-core';
 import { describe, expect, it } from 'vitest';
 import { ceilingOf } from '../src/benchmark/ceiling.js';
 import {
@@ -9,6 +9,7 @@ import {
   type SetupRequest,
   STOPPED,
 } from '../src/benchmark/child-process/messages.js';
+import type { SavedRun } from '../src/benchmark/compare.js';
 import { judgeGroup } from '../src/benchmark/judge.js';
 import {
   type Measurer,
@@ -16,6 +17,7 @@ import {
   measureTakingTurns,
   nextRun,
   type RunPlan,
+  unsettledChanges,
   unsettledRows,
 } from '../src/benchmark/measure.js';
 import { runBench } from '../src/benchmark/schedule.js';
@@ -194,6 +196,49 @@ describe('the benchmark schedule, driven without starting a process', () => {
     const threads = result.rows.filter((row) => row.strategy === 'cpu-threading');
     expect(threads).toHaveLength(3);
     for (const row of threads) expect(row.ofCeiling).toBeCloseTo((row.speedup ?? 0) / 1.76, 10);
+  });
+
+  it('--compare: hands each strategy its times in the saved run, so an undecided change takes more turns', async () => {
+    const { measurer, started } = fakeMeasurer();
+    // Runs of 10, 11, 12 … ms: far from ±3 %, so the plan alone gives each twice --runs.
+    const options = optionsOf(
+      ...['--only', 'cpu-sync,cpu-threading', '--runs', '3'],
+      ...['--precision', '3', '--time-budget', '0.001'],
+    );
+    const runsOf = (result: Awaited<ReturnType<typeof runBench>>) =>
+      Object.fromEntries(result.rows.map((row) => [row.strategy, row.timesMs.length]));
+    const saved = (
+      ...rows: { strategy: string; times: number[]; job?: BenchJobName }[]
+    ): SavedRun => ({
+      file: 'base.json',
+      rows: rows.map(({ strategy, times, job = 'sum-of-squares' }) => ({
+        ...{ strategy, job, input: 'any', reference: strategy === 'cpu-sync' },
+        ...{ sweptValue: undefined, timesMs: times, median: 11 },
+      })),
+    });
+    expect(runsOf(await runBench(options, { measurer }))).toEqual({
+      'cpu-sync': 6,
+      'cpu-threading': 6,
+    });
+    // Saved runs this spread leave cpu-threading's change undecided however many runs this
+    // one takes: it and the reference its change is divided by stop at three times --runs.
+    const sync = { strategy: 'cpu-sync', times: [10, 11, 12, 13, 14, 15] };
+    const spread = {
+      strategy: 'cpu-threading',
+      times: [6, 25, 9, 20],
+      job: 'sum-of-squares' as const,
+    };
+    expect(runsOf(await runBench(options, { measurer, saved: saved(sync, spread) }))).toEqual({
+      'cpu-sync': 9,
+      'cpu-threading': 9,
+    });
+    // The same saved row for another job is not this job's: nothing to settle.
+    const otherJob = saved(sync, { ...spread, job: 'fib' as const });
+    expect(runsOf(await runBench(options, { measurer, saved: otherJob }))).toEqual({
+      'cpu-sync': 6,
+      'cpu-threading': 6,
+    });
+    expect(started.map((each) => each.strategy)).toHaveLength(6);
   });
 
   it('never puts the ceiling or its interval above the core count', () => {
@@ -381,6 +426,7 @@ describe('how many runs a row gets', () => {
     times: Record<string, number[]>,
     groups: Record<string, string> = {},
     over: Partial<RunPlan> = {},
+    saved: { before?: Record<string, number[]>; reference?: string } = {},
   ) => {
     const measurer: Measurer = {
       async start(request: SetupRequest): Promise<MeasuringSession> {
@@ -400,6 +446,8 @@ describe('how many runs a row gets', () => {
     const turns = Object.keys(times).map((strategyDir) => ({
       request: { strategyDir } as SetupRequest,
       group: groups[strategyDir],
+      ...(saved.before?.[strategyDir] && { before: saved.before[strategyDir] }),
+      ...(saved.reference === strategyDir && { reference: true }),
     }));
     const reports = await measureTakingTurns(
       measurer,
@@ -479,6 +527,38 @@ describe('how many runs a row gets', () => {
       asyncio: 8,
       threads: 6,
     });
+  });
+
+  it('--compare: gives a row whose change since the saved run the runs cannot tell, and the reference, more turns', async () => {
+    // cpu-threading's code did not change, but two of its runs fell in a moment the host
+    // took a core: after six runs its change is 0.93–1.34, too few runs to tell; two more
+    // settle it. cpu-sync is the reference every change is divided by, so it takes turns
+    // too (from the five the plan gave it).
+    const syncNow = [2300, 2250, 2260, 2240, 2255, 2250, 2245, 2250, 2252, 2248, 2250];
+    const threadsNow = [1300, 1200, 1700, 1210, 1190, 1650, 1195, 1200, 1202, 1198, 1200];
+    const before = {
+      syncNow: [2250, 2255, 2245, 2250, 2248, 2252],
+      threadsNow: [1200, 1205, 1195, 1202, 1198, 1200],
+    };
+    const times = { syncNow, threadsNow };
+    const settling = { tieMargin: 0.03 };
+    expect(await takingTurns(times, {}, settling)).toEqual({ syncNow: 5, threadsNow: 6 });
+    expect(await takingTurns(times, {}, settling, { before, reference: 'syncNow' })).toEqual({
+      syncNow: 7,
+      threadsNow: 8,
+    });
+    // The rule itself: the row and the reference while the change is undecided, never past
+    // three times --runs, and nothing without the margin.
+    const rowsAt = (n: number) => [syncNow, threadsNow].map((t) => measuredOf(t.slice(0, n + 1)));
+    const saved = [before.syncNow, before.threadsNow];
+    expect(unsettledChanges({ ...plan, ...settling }, rowsAt(6), saved, 0)).toEqual([0, 1]);
+    expect(unsettledChanges({ ...plan, ...settling }, rowsAt(8), saved, 0)).toEqual([]);
+    expect(unsettledChanges({ ...plan, ...settling, runs: 2 }, rowsAt(6), saved, 0)).toEqual([]);
+    expect(unsettledChanges(plan, rowsAt(6), saved, 0)).toEqual([]);
+    // Without the reference in the saved run, the raw change: this row alone.
+    expect(unsettledChanges({ ...plan, ...settling }, rowsAt(4), [undefined, saved[1]], 0)).toEqual(
+      [1],
+    );
   });
 
   it('does exactly what --warmup 0 --precision 0 say: the cold run counts, and --runs runs', () => {

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BenchJobName } from '@speedup/shared-core';
-import {
-  beyondMarginP,
-  CONFIDENCE,
-  holm,
-  type Interval,
-  type LogDifference,
-  logDifference,
-  logSample,
-  ratioInterval,
-} from './intervals.js';
-import { cannotTell, type Judgement } from './pairs.js';
+import { beyondMarginP, CONFIDENCE, holm, type Interval } from './intervals.js';
+import { type ChangeSamples, type JudgedChange, type Judgement, judgeChanges } from './pairs.js';
 import { PlanError } from './plan.js';
 import type { BenchResult, BenchRow } from './result.js';
 
@@ -155,59 +146,32 @@ export function compareRuns(
         sweptValueOf(each, result) === sweptValueOf(row, result),
     );
     const referenceBefore = referenceNow && matching(referenceNow);
-    const samples = [
-      row.timesMs,
-      before.timesMs,
-      referenceNow?.timesMs,
-      referenceBefore?.timesMs,
-    ].map((times) => (times ? logSample(times) : undefined));
-    const [after, earlier, refAfter, refEarlier] = samples;
-    const corrected = !row.reference && refAfter !== undefined && refEarlier !== undefined;
-    const difference: LogDifference | undefined =
-      after && earlier
-        ? logDifference([
-            [1, after],
-            [-1, earlier],
-            ...(corrected
-              ? ([
-                  [-1, refAfter],
-                  [1, refEarlier],
-                ] as const)
-              : []),
-          ])
+    const reference =
+      !row.reference && referenceNow && referenceBefore
+        ? { after: referenceNow.timesMs, before: referenceBefore.timesMs }
         : undefined;
-    const change = difference ? Math.exp(difference.estimate) : row.summary.median / before.median;
-    return [{ row, before, change, corrected, difference }];
+    // With fewer than two runs on a side there is no interval: the medians' ratio alone.
+    const medians = row.summary.median / before.median;
+    const samples: ChangeSamples = { after: row.timesMs, before: before.timesMs, reference };
+    return [{ row, before, medians, samples }];
   });
-  const judged = holm(
-    changes.map(({ difference }) => (difference ? beyondMarginP(difference, margin) : 1)),
+  const judged = judgeChanges(
+    changes.map(({ samples }) => samples),
+    margin,
   );
   const failing = holm(
-    changes.map(({ difference }) =>
+    judged.map(({ difference }) =>
       difference && failIfSlower !== undefined && difference.estimate > 0
         ? beyondMarginP(difference, failIfSlower)
         : 1,
     ),
   );
-  return changes.map(({ row, before, change, corrected, difference }, i) => {
-    const significant = (judged[i] as number) < 1 - CONFIDENCE;
-    const ci95 = difference && ratioInterval(difference);
-    // As the verdict: a change the runs could not place within a quarter of none is not
-    // shown to be none (`cannotTell`), and gets no word but "too few runs to tell".
-    const judgement: Judgement | undefined =
-      !difference || !ci95
-        ? undefined
-        : !significant
-          ? cannotTell(ci95, margin)
-            ? undefined
-            : 'same'
-          : difference.estimate > 0
-            ? 'slower'
-            : 'faster';
+  return changes.map(({ row, before, medians }, i) => {
+    const { difference, ci95, corrected, judgement } = judged[i] as JudgedChange;
     return {
       row,
       before,
-      change,
+      change: difference ? Math.exp(difference.estimate) : medians,
       ci95,
       corrected,
       judgement,

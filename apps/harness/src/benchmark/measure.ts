@@ -10,7 +10,7 @@ import {
   STOPPED,
 } from './child-process/messages.js';
 import { relativePrecision } from './intervals.js';
-import { unsettledPairs } from './pairs.js';
+import { judgeChanges, unsettledPairs } from './pairs.js';
 import { median } from './stats.js';
 
 /**
@@ -231,6 +231,52 @@ export function unsettledRows(
 }
 
 /**
+ * `--compare`: which rows, once every group has what the plan asks and the verdict is
+ * settled, get another measured run so that their change since the saved run can be
+ * judged: those whose change `judgeChanges` calls too few runs to tell, and the
+ * reference (by index, when it was measured in both runs), whose own change every other
+ * row's is divided by. `before` holds each row's times in the saved run, where it has
+ * them. The same cap as `unsettledRows`. Holm's correction here counts the job's rows
+ * only; `--compare` counts every job's, so a change just past the margin may still read
+ * too few runs to tell there.
+ */
+export function unsettledChanges(
+  plan: RunPlan,
+  runsOfEach: readonly (readonly RunRecord[])[],
+  before: readonly (readonly number[] | undefined)[],
+  reference: number | undefined,
+): number[] {
+  if (plan.tieMargin === undefined || plan.precision === 0) return [];
+  const times = runsOfEach.map((runs) =>
+    runs.filter((run) => !run.warmup).map((run) => run.workMs),
+  );
+  const referenceTimes = reference === undefined ? undefined : times[reference];
+  const referenceBefore = reference === undefined ? undefined : before[reference];
+  const compared = times.flatMap((after, i) => {
+    const then = before[i];
+    return then && i !== reference ? [{ i, after, before: then }] : [];
+  });
+  const judged = judgeChanges(
+    compared.map(({ after, before: then }) => ({
+      after,
+      before: then,
+      ...(referenceTimes &&
+        referenceBefore && { reference: { after: referenceTimes, before: referenceBefore } }),
+    })),
+    plan.tieMargin,
+  );
+  const most = UNSETTLED_RUNS * plan.runs;
+  const rows = new Set(
+    compared.flatMap(({ i }, k) => {
+      const { difference, judgement, corrected } = judged[k] ?? {};
+      if (!difference || judgement) return [];
+      return corrected && reference !== undefined ? [i, reference] : [i];
+    }),
+  );
+  return [...rows].filter((i) => (times[i]?.length ?? most) < most).sort((a, b) => a - b);
+}
+
+/**
  * Measured runs whose task events are kept, those nearest the median so far: the pictures
  * draw the run closest to the median, and a row of many runs of many pages would
  * otherwise hold every event of every run until its job is done.
@@ -383,6 +429,10 @@ export interface Turn {
   readonly group?: string;
   /** Called as the strategy is set up. */
   readonly onStart?: () => void;
+  /** `--compare`: this strategy's times in the saved run, when it has them. */
+  readonly before?: readonly number[];
+  /** The job's reference, whose change since the saved run every other's is divided by. */
+  readonly reference?: boolean;
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same order every time. */
@@ -427,15 +477,17 @@ export async function measureTakingTurns(
     runs: RunRecord[];
     options: MeasureOptions;
     group: string | undefined;
+    turn: Turn;
     error?: MeasureError;
   }[] = [];
-  for (const { request, options = {}, onStart, group } of turns) {
+  for (const turn of turns) {
+    const { request, options = {}, onStart, group } = turn;
     onStart?.();
     try {
       const measuring = await measurer.start(request, options);
-      states.push({ measuring, runs: [], options, group });
+      states.push({ measuring, runs: [], options, group, turn });
     } catch (error) {
-      states.push({ runs: [], options, group, error: error as MeasureError });
+      states.push({ runs: [], options, group, turn, error: error as MeasureError });
     }
   }
   const random = seededRandom(seed);
@@ -466,7 +518,16 @@ export async function measureTakingTurns(
           members.map((state) => state.runs),
         ).map((i) => ({ state: members[i] as (typeof states)[number], kind: 'measured' as const }));
       });
-      return [...planned, ...settling];
+      if (planned.length > 0 || settling.length > 0) return [...planned, ...settling];
+      // Every verdict settled: with --compare, the changes since the saved run.
+      const all = live();
+      const reference = all.findIndex((state) => state.turn.reference);
+      return unsettledChanges(
+        plan,
+        all.map((state) => state.runs),
+        all.map((state) => state.turn.before),
+        reference < 0 ? undefined : reference,
+      ).map((i) => ({ state: all[i] as (typeof states)[number], kind: 'measured' as const }));
     };
     const stopped = () => states.some((state) => state.options.signal?.aborted);
     for (let round = wanting(); round.length > 0 && !stopped(); round = wanting()) {

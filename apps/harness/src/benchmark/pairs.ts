@@ -1,4 +1,14 @@
-import { beyondMarginP, CONFIDENCE, holm, type Interval, timeRatio } from './intervals.js';
+import {
+  beyondMarginP,
+  CONFIDENCE,
+  holm,
+  type Interval,
+  type LogDifference,
+  logDifference,
+  logSample,
+  ratioInterval,
+  timeRatio,
+} from './intervals.js';
 
 /**
  * How two samples of times compare, as the verdict judges them: the part of judging that
@@ -78,4 +88,71 @@ export function unsettledPairs(
   return compareTimes(samples, margin)
     .filter((c) => c.judgement === 'same' && cannotTell(c.ci95, margin))
     .map(({ a, b }) => [a, b]);
+}
+
+/** One row's times in this run and in a saved one, with its reference's in both when both measured it. */
+export interface ChangeSamples {
+  readonly after: readonly number[];
+  readonly before: readonly number[];
+  readonly reference?: { readonly after: readonly number[]; readonly before: readonly number[] };
+}
+
+/** How a row changed since a saved run (`--compare`). */
+export interface JudgedChange {
+  /** log(after ÷ before), less the reference's when `corrected`; undefined with fewer than two runs on a side. */
+  readonly difference: LogDifference | undefined;
+  readonly ci95: Interval | undefined;
+  readonly corrected: boolean;
+  /** By the verdict's rules (`cannotTell` included); undefined: too few runs to tell. */
+  readonly judgement: Judgement | undefined;
+}
+
+/**
+ * Judges each row's change since a saved run as the verdict judges two strategies: after ÷
+ * before (divided by the reference's after ÷ before, when both runs measured it, so the
+ * machine's drift between them cancels), `faster` or `slower` only when its interval lies
+ * beyond the margin after Holm's correction over the rows, `same` only when it also stays
+ * within a quarter of no change, and otherwise undefined: too few runs to tell.
+ */
+export function judgeChanges(changes: readonly ChangeSamples[], margin: number): JudgedChange[] {
+  const measured = changes.map(({ after, before, reference }) => {
+    const [now, then] = [logSample(after), logSample(before)];
+    const [referenceNow, referenceThen] = [
+      reference && logSample(reference.after),
+      reference && logSample(reference.before),
+    ];
+    const corrected = referenceNow !== undefined && referenceThen !== undefined;
+    const difference =
+      now && then
+        ? logDifference([
+            [1, now],
+            [-1, then],
+            ...(corrected
+              ? ([
+                  [-1, referenceNow],
+                  [1, referenceThen],
+                ] as const)
+              : []),
+          ])
+        : undefined;
+    return { difference, corrected };
+  });
+  const adjusted = holm(
+    measured.map(({ difference }) => (difference ? beyondMarginP(difference, margin) : 1)),
+  );
+  return measured.map(({ difference, corrected }, i) => {
+    const ci95 = difference && ratioInterval(difference);
+    const significant = (adjusted[i] as number) < 1 - CONFIDENCE;
+    const judgement: Judgement | undefined =
+      !difference || !ci95
+        ? undefined
+        : significant
+          ? difference.estimate > 0
+            ? 'slower'
+            : 'faster'
+          : cannotTell(ci95, margin)
+            ? undefined
+            : 'same';
+    return { difference, ci95, corrected, judgement };
+  });
 }

@@ -24,7 +24,7 @@ import type { BenchOptions } from '../options.js';
 import { joinCeilings, type ParallelCeiling } from './ceiling.js';
 import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
-import type { PlannedInput } from './compare.js';
+import type { PlannedInput, SavedRun } from './compare.js';
 import { withCeiling, withComparisons } from './comparisons.js';
 import { distributedEnvironment } from './distributed.js';
 import type { Interval } from './intervals.js';
@@ -63,6 +63,11 @@ export interface BenchHooks {
   readonly onCeiling?: (cores: number) => void;
   /** Where strategies are measured: a fresh child process each, unless a test says otherwise. */
   readonly measurer?: Measurer;
+  /**
+   * `--compare`: the saved run. Taking turns, rows whose change since it the runs cannot
+   * yet tell get more turns, as rows the verdict cannot yet place do (`unsettledChanges`).
+   */
+  readonly saved?: SavedRun;
 }
 
 /** Sweeps of these leave the sequential reference unchanged: it is measured once. */
@@ -223,6 +228,14 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
 
   const isReference = (contender: Contender) =>
     contender.pkg === reference && contender.variant === undefined;
+  const sweptValue = options.sweep && String(options[options.sweep.parameter]);
+  /** `--compare`: the strategy's times in the saved run, for taking turns to settle its change. */
+  const savedTimes = (contender: Contender): { before?: readonly number[] } => {
+    const before = hooks.saved?.rows.find(
+      (row) => row.strategy === contender.label && row.job === job && row.sweptValue === sweptValue,
+    );
+    return before ? { before: before.timesMs } : {};
+  };
   const inputKey = JSON.stringify(input);
   let expected = context.expectedByInput.get(inputKey);
   const remember = (results: Result[] | undefined) => {
@@ -283,6 +296,8 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
         options: measureOptions(contender),
         group: contender.pkg.language ?? 'node',
         onStart: () => hooks.onStart?.(contender.label, job, input.items),
+        ...(isReference(contender) && { reference: true }),
+        ...savedTimes(contender),
       })),
       plan,
       options.seed,

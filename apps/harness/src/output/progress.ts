@@ -28,7 +28,7 @@ const REDRAW_EVERY_MS = 1_000;
 /** Beyond the page timeout: the deadline's own timer and a busy machine. */
 const STUCK_SLACK_MS = 5_000;
 
-export type ProgressReporter = Required<Omit<BenchHooks, 'signal' | 'measurer'>> & {
+export type ProgressReporter = Required<Omit<BenchHooks, 'signal' | 'measurer' | 'saved'>> & {
   clear(): void;
 };
 
