@@ -265,6 +265,19 @@ describe('the benchmark schedule, driven without starting a process', () => {
     );
     expect(ceilingsMeasured()).toBe(1);
     expect(result.parallelCeiling).toBe(1.93);
+    // One worker 5 % faster than the reference is a share of one core above 1.0, which no
+    // measurement of the ceiling can change: what one core gives is 1.
+    const alone = fakeMeasurer({
+      speedups: { 'cpu-asyncio': 1.05 },
+      ceilings: [[1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95]],
+    });
+    const oneWorker = await runBench(optionsOf('--only', 'cpu-sync,cpu-asyncio', '--runs', '4'), {
+      measurer: alone.measurer,
+    });
+    expect(oneWorker.rows.find((row) => row.strategy === 'cpu-asyncio')?.ofCeiling).toBeGreaterThan(
+      1,
+    );
+    expect(alone.ceilingsMeasured()).toBe(1);
   });
 
   it('measures the reference again at every size, since its input changes', async () => {

@@ -426,13 +426,16 @@ export async function runBench(
         rows.push(...jobRows);
         // A speed-up above the ceiling is more often a ceiling measured while the machine
         // gave less than usual (a shared host takes a core for seconds at a time) than a
-        // slowed reference: measure it once more, and judge every row by all its pairs.
+        // slowed reference: measure it once more, and judge every row by all its pairs. A
+        // row of one worker is beside the point: what one core gives is 1 by definition.
         const measured = ceiling;
         if (
           measured &&
           remeasured < CEILING_REMEASURES &&
           !hooks.signal?.aborted &&
-          jobRows.some((row) => (row.ofCeiling ?? 0) > 1)
+          jobRows.some(
+            (row) => (row.ofCeiling ?? 0) > 1 && Math.min(row.concurrency ?? 1, cores) > 1,
+          )
         ) {
           remeasured++;
           hooks.onCeiling?.(cores);
