@@ -209,6 +209,16 @@ export function nextRun(
  */
 export const UNSETTLED_RUNS = 3;
 
+/** Each row's measured times, warm-up runs left out. */
+const measuredTimes = (runsOfEach: readonly (readonly RunRecord[])[]): number[][] =>
+  runsOfEach.map((runs) => runs.filter((run) => !run.warmup).map((run) => run.workMs));
+
+/** The rows (by index, once each, in order) still short of `UNSETTLED_RUNS` times `runs`. */
+function belowCap(plan: RunPlan, times: readonly number[][], rows: readonly number[]): number[] {
+  const most = UNSETTLED_RUNS * plan.runs;
+  return [...new Set(rows)].filter((i) => (times[i]?.length ?? most) < most).sort((a, b) => a - b);
+}
+
 /**
  * Which of a group's strategies, all done by the rest of the plan, get another measured
  * run: those in a pair that the verdict would call "too few runs to tell" (a tie whose
@@ -222,12 +232,8 @@ export function unsettledRows(
   runsOfEach: readonly (readonly RunRecord[])[],
 ): number[] {
   if (plan.tieMargin === undefined || plan.precision === 0) return [];
-  const times = runsOfEach.map((runs) =>
-    runs.filter((run) => !run.warmup).map((run) => run.workMs),
-  );
-  const most = UNSETTLED_RUNS * plan.runs;
-  const rows = new Set(unsettledPairs(times, plan.tieMargin).flat());
-  return [...rows].filter((i) => (times[i]?.length ?? most) < most).sort((a, b) => a - b);
+  const times = measuredTimes(runsOfEach);
+  return belowCap(plan, times, unsettledPairs(times, plan.tieMargin).flat());
 }
 
 /**
@@ -247,9 +253,7 @@ export function unsettledChanges(
   reference: number | undefined,
 ): number[] {
   if (plan.tieMargin === undefined || plan.precision === 0) return [];
-  const times = runsOfEach.map((runs) =>
-    runs.filter((run) => !run.warmup).map((run) => run.workMs),
-  );
+  const times = measuredTimes(runsOfEach);
   const referenceTimes = reference === undefined ? undefined : times[reference];
   const referenceBefore = reference === undefined ? undefined : before[reference];
   const compared = times.flatMap((after, i) => {
@@ -265,15 +269,12 @@ export function unsettledChanges(
     })),
     plan.tieMargin,
   );
-  const most = UNSETTLED_RUNS * plan.runs;
-  const rows = new Set(
-    compared.flatMap(({ i }, k) => {
-      const { difference, judgement, corrected } = judged[k] ?? {};
-      if (!difference || judgement) return [];
-      return corrected && reference !== undefined ? [i, reference] : [i];
-    }),
-  );
-  return [...rows].filter((i) => (times[i]?.length ?? most) < most).sort((a, b) => a - b);
+  const rows = compared.flatMap(({ i }, k) => {
+    const { difference, judgement, corrected } = judged[k] ?? {};
+    if (!difference || judgement) return [];
+    return corrected && reference !== undefined ? [i, reference] : [i];
+  });
+  return belowCap(plan, times, rows);
 }
 
 /**
@@ -476,18 +477,17 @@ export async function measureTakingTurns(
     measuring?: MeasuringSession;
     runs: RunRecord[];
     options: MeasureOptions;
-    group: string | undefined;
     turn: Turn;
     error?: MeasureError;
   }[] = [];
   for (const turn of turns) {
-    const { request, options = {}, onStart, group } = turn;
+    const { request, options = {}, onStart } = turn;
     onStart?.();
     try {
       const measuring = await measurer.start(request, options);
-      states.push({ measuring, runs: [], options, group, turn });
+      states.push({ measuring, runs: [], options, turn });
     } catch (error) {
-      states.push({ runs: [], options, group, turn, error: error as MeasureError });
+      states.push({ runs: [], options, turn, error: error as MeasureError });
     }
   }
   const random = seededRandom(seed);
@@ -498,7 +498,7 @@ export async function measureTakingTurns(
         plan,
         state.runs,
         live()
-          .filter((other) => other !== state && other.group === state.group)
+          .filter((other) => other !== state && other.turn.group === state.turn.group)
           .map((other) => other.runs),
       );
     // What each strategy takes is settled as a round starts: one that keeps pace with
@@ -509,10 +509,12 @@ export async function measureTakingTurns(
         const kind = next(state);
         return kind ? [{ state, kind }] : [];
       });
-      const busy = new Set(planned.map(({ state }) => state.group));
-      const done = new Set(live().flatMap(({ group }) => (busy.has(group) ? [] : [group])));
+      const busy = new Set(planned.map(({ state }) => state.turn.group));
+      const done = new Set(
+        live().flatMap(({ turn: { group } }) => (busy.has(group) ? [] : [group])),
+      );
       const settling = [...done].flatMap((group) => {
-        const members = live().filter((state) => state.group === group);
+        const members = live().filter((state) => state.turn.group === group);
         return unsettledRows(
           plan,
           members.map((state) => state.runs),
