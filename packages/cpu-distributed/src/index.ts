@@ -18,7 +18,7 @@ export default defineStrategy({
     // with --remote-workers every worker already waiting on that Redis.
     const queue = await openQueue({
       strategy: 'cpu-distributed',
-      worker: new URL('./worker.cjs', import.meta.url),
+      worker: new URL('./worker.mjs', import.meta.url),
       workers,
     });
 

@@ -36,7 +36,7 @@ export default defineStrategy({
     if (variant !== undefined && !other) throw new Error(`cpu-threading has no variant ${variant}`);
     const pool = other
       ? await other(workers)
-      : await startPool(new URL('./worker.cjs', import.meta.url), { workers, type: 'thread' });
+      : await startPool(new URL('./worker.mjs', import.meta.url), { workers, type: 'thread' });
 
     return {
       concurrency: workers,

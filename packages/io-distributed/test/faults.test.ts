@@ -17,7 +17,7 @@ const workerProcesses = () =>
   childPids().filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(
-        'io-distributed/dist/worker.cjs',
+        'io-distributed/dist/worker.mjs',
       );
     } catch {
       return false;

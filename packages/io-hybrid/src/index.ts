@@ -22,7 +22,7 @@ export default defineStrategy({
   model: 'threads+async',
 
   async setup({ workers = availableParallelism(), concurrency = MAX_IN_FLIGHT }) {
-    const pool = await startWorkerpool(new URL('./worker.cjs', import.meta.url), {
+    const pool = await startWorkerpool(new URL('./worker.mjs', import.meta.url), {
       workers,
       type: 'thread',
     });

@@ -12,7 +12,7 @@ export default defineStrategy({
   model: 'processes',
 
   async setup({ workers = availableParallelism(), batch }) {
-    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+    const pool = await startPool(new URL('./worker.mjs', import.meta.url), {
       workers,
       type: 'process',
     });

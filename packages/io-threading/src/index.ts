@@ -14,7 +14,7 @@ export default defineStrategy({
   model: 'threads',
 
   async setup({ workers = DEFAULT_WORKERS, batch }) {
-    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+    const pool = await startPool(new URL('./worker.mjs', import.meta.url), {
       workers,
       type: 'thread',
     });

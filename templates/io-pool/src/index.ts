@@ -11,7 +11,7 @@ export default defineStrategy({
   model: 'template-model',
 
   async setup({ workers = availableParallelism(), batch }) {
-    const pool = await startPool(new URL('./worker.cjs', import.meta.url), {
+    const pool = await startPool(new URL('./worker.mjs', import.meta.url), {
       workers,
       type: 'thread',
     });

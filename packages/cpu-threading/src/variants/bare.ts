@@ -8,5 +8,5 @@ import { startBarePool, type TaskPool } from '@speedup/shared-core';
  * save you from writing.
  */
 export function bareThreads(workers: number): Promise<TaskPool> {
-  return startBarePool(new URL('./bare.worker.cjs', import.meta.url), { workers });
+  return startBarePool(new URL('./bare.worker.mjs', import.meta.url), { workers });
 }

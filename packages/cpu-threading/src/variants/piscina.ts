@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 export function piscinaThreads(workers: number): Promise<TaskPool> {
   return fromPiscina(
     new Piscina({
-      filename: new URL('./piscina.worker.cjs', import.meta.url).href,
+      filename: new URL('./piscina.worker.mjs', import.meta.url).href,
       // Exactly `workers` threads, started now, as the other pools do.
       minThreads: workers,
       maxThreads: workers,

@@ -8,7 +8,7 @@ import Tinypool from 'tinypool';
 export function tinypoolThreads(workers: number): Promise<TaskPool> {
   return fromTinypool(
     new Tinypool({
-      filename: new URL('./tinypool.worker.cjs', import.meta.url).href,
+      filename: new URL('./tinypool.worker.mjs', import.meta.url).href,
       // Exactly `workers` threads, started now, as the other pools do.
       minThreads: workers,
       maxThreads: workers,

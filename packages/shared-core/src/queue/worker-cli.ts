@@ -19,9 +19,9 @@ export async function startWorkerCommand(
   dir = process.cwd(),
 ): Promise<void> {
   const pkg = readStrategyPackage(dir);
-  const script = join(dir, 'dist/worker.cjs');
+  const script = join(dir, 'dist/worker.mjs');
   if (!pkg || !existsSync(script)) {
-    failUsage(`${dir} has no built worker (dist/worker.cjs): run \`pnpm build\` first`);
+    failUsage(`${dir} has no built worker (dist/worker.mjs): run \`pnpm build\` first`);
   }
   const program = new Command(`pnpm --filter ${pkg.packageName} worker`)
     .description(
