@@ -5,7 +5,9 @@
 // the pool starts.
 //
 // Why one file: every worker thread or process loads its script from scratch, and Node
-// loads one file much faster than a graph of ES modules. undici stays outside the
+// loads one file faster than a graph of ES modules (five threads of io-threading started
+// in 73 ms from the bundle, 116 ms from dist/worker.js, 55 ms from the CommonJS bundle
+// this script used to write: the price of the reason below). undici stays outside the
 // bundle; a worker loads it only when it first downloads. So do BullMQ and ioredis,
 // which a queue worker loads from its package's own dependencies.
 //
