@@ -132,7 +132,7 @@ export const ourProcesses = () =>
   processesMatching(
     (command) =>
       command.includes(repositoryRoot) &&
-      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.cjs/.test(command),
+      /child-process\/(child|ceiling-child)\.js|server-process\.js|worker\.mjs/.test(command),
   );
 
 /**
