@@ -97,6 +97,9 @@ const optionsOf = (...args: string[]): BenchOptions =>
     ...args,
   ]);
 
+/** Nine ceiling pairs taken while the host gave both cores: median 1.93x. */
+const BOTH_CORES = [1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95];
+
 describe('the benchmark schedule, driven without starting a process', () => {
   it('measures the reference once across a sweep of workers, which cannot change it', async () => {
     const { measurer, started } = fakeMeasurer();
@@ -140,10 +143,9 @@ describe('the benchmark schedule, driven without starting a process', () => {
     // The first measurement fell in a dip of the shared host (one core for a second);
     // the second found both cores. cpu-threading computes 1.9 times as fast throughout.
     const dip = [1.1, 1.12, 1.15, 1.1, 1.2, 1.1, 1.13, 1.1, 1.14];
-    const both = [1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95];
     const { measurer, ceilingsMeasured } = fakeMeasurer({
       speedups: { 'cpu-threading': 1.9 },
-      ceilings: [dip, both],
+      ceilings: [dip, BOTH_CORES],
     });
     const result = await runBench(
       optionsOf(
@@ -177,10 +179,9 @@ describe('the benchmark schedule, driven without starting a process', () => {
     // above them (a share of the ceiling above 1.0).
     const dip = [1.5, 1.55, 1.6, 1.5, 1.92, 1.5, 1.58, 1.52, 1.6];
     const lower = [1.7, 1.75, 1.72, 1.78, 1.74, 1.76, 1.73, 1.77, 1.92];
-    const both = [1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95];
     const { measurer, ceilingsMeasured } = fakeMeasurer({
       speedups: { 'cpu-threading': 1.9 },
-      ceilings: [dip, lower, both, both],
+      ceilings: [dip, lower, BOTH_CORES, BOTH_CORES],
     });
     const result = await runBench(
       optionsOf(
@@ -257,7 +258,7 @@ describe('the benchmark schedule, driven without starting a process', () => {
     const { measurer, ceilingsMeasured } = fakeMeasurer({
       // Below what two of even a 16-core machine's cores give, with this ceiling.
       speedups: { 'cpu-threading': 1.05 },
-      ceilings: [[1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95]],
+      ceilings: [BOTH_CORES],
     });
     const result = await runBench(
       optionsOf('--only', 'cpu-sync,cpu-threading', '--workers', '2', '--runs', '4'),
@@ -269,7 +270,7 @@ describe('the benchmark schedule, driven without starting a process', () => {
     // measurement of the ceiling can change: what one core gives is 1.
     const alone = fakeMeasurer({
       speedups: { 'cpu-asyncio': 1.05 },
-      ceilings: [[1.9, 1.95, 1.92, 1.93, 1.96, 1.91, 1.94, 1.9, 1.95]],
+      ceilings: [BOTH_CORES],
     });
     const oneWorker = await runBench(optionsOf('--only', 'cpu-sync,cpu-asyncio', '--runs', '4'), {
       measurer: alone.measurer,

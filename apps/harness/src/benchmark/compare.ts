@@ -119,6 +119,17 @@ export function checkSameInputs(saved: SavedRun, planned: readonly PlannedInput[
   }
 }
 
+/** The saved run's row of `strategy` on `job` at `sweptValue` (undefined outside a sweep). */
+export const savedRowOf = (
+  saved: SavedRun,
+  strategy: string,
+  job: BenchJobName,
+  sweptValue: string | undefined,
+): SavedRow | undefined =>
+  saved.rows.find(
+    (row) => row.strategy === strategy && row.job === job && row.sweptValue === sweptValue,
+  );
+
 const sweptValueOf = (row: BenchRow, result: BenchResult) =>
   result.sweep ? row.parameters[result.sweep.parameter] : undefined;
 
@@ -129,13 +140,8 @@ export function compareRuns(
   failIfSlower: number | undefined,
 ): RowChange[] {
   const margin = result.options.tieMargin;
-  const matching = (row: BenchRow, strategy = row.strategy) =>
-    saved.rows.find(
-      (before) =>
-        before.strategy === strategy &&
-        before.job === row.job &&
-        before.sweptValue === sweptValueOf(row, result),
-    );
+  const matching = (row: BenchRow) =>
+    savedRowOf(saved, row.strategy, row.job, sweptValueOf(row, result));
   const changes = result.rows.flatMap((row) => {
     const before = matching(row);
     if (!before || !row.summary || before.median === undefined) return [];

@@ -24,7 +24,7 @@ import type { BenchOptions } from '../options.js';
 import { joinCeilings, type ParallelCeiling } from './ceiling.js';
 import type { SetupRequest } from './child-process/messages.js';
 import { inChildProcess } from './child-process/parent.js';
-import type { PlannedInput, SavedRun } from './compare.js';
+import { type PlannedInput, type SavedRun, savedRowOf } from './compare.js';
 import { withCeiling, withComparisons } from './comparisons.js';
 import { distributedEnvironment } from './distributed.js';
 import type { Interval } from './intervals.js';
@@ -231,9 +231,7 @@ async function benchJob(context: JobContext): Promise<BenchRow[]> {
   const sweptValue = options.sweep && String(options[options.sweep.parameter]);
   /** `--compare`: the strategy's times in the saved run, for taking turns to settle its change. */
   const savedTimes = (contender: Contender): { before?: readonly number[] } => {
-    const before = hooks.saved?.rows.find(
-      (row) => row.strategy === contender.label && row.job === job && row.sweptValue === sweptValue,
-    );
+    const before = hooks.saved && savedRowOf(hooks.saved, contender.label, job, sweptValue);
     return before ? { before: before.timesMs } : {};
   };
   const inputKey = JSON.stringify(input);
